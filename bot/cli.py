@@ -1,0 +1,234 @@
+"""The ``coach`` command line. One parser; each command is a small function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.errors import CoachError, ConfigError, KnowledgeError
+from bot.kb.export import export_knowledge
+from bot.kb.load import check_knowledge, load_knowledge
+from bot.settings import LANG_CHOICES, Settings
+from bot.store.null import NullStore as _NoStore
+
+if TYPE_CHECKING:
+    from bot.engine.coach import Coach
+    from bot.matching.matcher import Matcher
+
+
+def _kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    extra = [Path(d) for d in args.dirs] or list(settings.knowledge_dirs)
+    kb, problems = check_knowledge(Path(args.builtin) if args.builtin else None, extra)
+    if kb is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"knowledge check failed: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    langs = sum(len(t.advice) for t in kb.topics.values())
+    phrasings = sum(len(a.phrasings) for t in kb.topics.values() for a in t.advice.values())
+    print(f"ok: {len(kb.topics)} topics, {langs} language entries, {phrasings} phrasings, {len(kb.sources)} sources")
+    return 0
+
+
+def _kb_export(args: argparse.Namespace, settings: Settings) -> int:
+    kb, problems = check_knowledge(Path(args.builtin) if args.builtin else None, list(settings.knowledge_dirs))
+    if kb is None:
+        raise KnowledgeError(problems)
+    json.dump(export_knowledge(kb), sys.stdout, ensure_ascii=False, indent=2 if not args.compact else None)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _load(settings: Settings) -> Coach:
+    from bot.engine.coach import Coach
+    from bot.store.factory import open_store
+
+    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+    return Coach(kb, open_store(settings), settings)
+
+
+def _matcher(settings: Settings) -> Matcher:
+    from bot.matching.matcher import Matcher, MatcherConfig
+
+    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+    return Matcher(kb, MatcherConfig(max_chars=settings.max_message_chars))
+
+
+def _match(args: argparse.Namespace, settings: Settings) -> int:
+    matcher = _matcher(settings)
+    lang = args.lang
+    if args.batch:
+        if args.text not in (None, "-"):
+            raise ConfigError("with --batch, pass - (queries are read from standard input, one per line)")
+        for line in sys.stdin:
+            query = line.rstrip("\n")
+            result = matcher.match(query, lang=lang)
+            print(json.dumps(result.to_json(args.top), ensure_ascii=False), flush=False)
+        sys.stdout.flush()
+        return 0
+    if args.text is None:
+        raise ConfigError("give the situation as TEXT, or --batch - to read queries from standard input")
+    result = matcher.match(args.text, lang=lang)
+    if args.json:
+        print(json.dumps(result.to_json(args.top), ensure_ascii=False))
+    else:
+        print(f"{result.decision} [{result.lang}] problems={list(result.problems)}")
+        for m in result.matches[: args.top]:
+            print(f"  {m.score:.3f}  {m.id:<34} {m.title}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.engine.coach import Coach
+    from bot.engine.messages import Request
+    from bot.engine.plain import render_plain
+
+    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+    coach = Coach(kb, _NoStore(), settings)
+    reply = coach.answer_without_memory(Request("cli", "local", "ask", args.text, True), lang=args.lang)
+    print(render_plain(reply, numbered_options=False))
+    return 0
+
+
+def _topics(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+    lang = args.lang or settings.default_lang
+    for topic in kb.topics.values():
+        flag = "  (legal)" if topic.legal else ""
+        print(f"{topic.id:<34} {topic.in_lang(lang).title}{flag}")
+    return 0
+
+
+def _tip(args: argparse.Namespace, settings: Settings) -> int:
+    text = f"tip {args.topic}" if args.topic else "tip"
+    return _ask(argparse.Namespace(text=text, lang=args.lang or settings.default_lang), settings)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluate import evaluate, format_report, load_cases
+
+    matcher = _matcher(settings)
+    for name in args.files:
+        report = evaluate(matcher, load_cases(Path(name)), name)
+        print(format_report(report, show_misses=args.misses))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from adapters.terminal import TerminalChat
+
+    async def run() -> None:
+        coach = _load(settings)
+        try:
+            await TerminalChat(coach, user=args.user, lang=args.lang).run()
+        finally:
+            await coach.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.store.factory import open_store
+
+    async def run() -> int:
+        store = open_store(settings)
+        try:
+            rows = await store.stats()
+        finally:
+            await store.close()
+        if not rows:
+            print("no feedback recorded yet")
+            return 0
+        print(f"{'topic':<34} {'shown':>6} {'helpful':>8} {'rated':>6} {'resolved':>9} {'unresolved':>11}")
+        for row in rows:
+            rate = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
+            print(
+                f"{row.topic_id:<34} {row.shown:>6} {rate:>8} {row.helpful + row.not_helpful:>6} "
+                f"{row.resolved:>9} {row.unresolved:>11}"
+            )
+        return 0
+
+    return asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", description="Client Coach: advice for freelancers with difficult clients."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    kb = commands.add_parser("kb", help="check or export the knowledge base")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+    check = kb_commands.add_parser("check", help="validate the knowledge (built-in plus team directories)")
+    check.add_argument("dirs", nargs="*", help="team knowledge directories (default: COACH_KNOWLEDGE_DIRS)")
+    check.add_argument("--builtin", help=argparse.SUPPRESS)
+    check.set_defaults(run=_kb_check)
+    export = kb_commands.add_parser("export", help="print every entry as JSON")
+    export.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
+    export.add_argument("--compact", action="store_true", help="one line instead of indented")
+    export.add_argument("--builtin", help=argparse.SUPPRESS)
+    export.set_defaults(run=_kb_export)
+
+    match = commands.add_parser("match", help="recognise the situation in TEXT (the matcher alone)")
+    match.add_argument("text", nargs="?", help="the message; with --batch, - for standard input")
+    match.add_argument("--json", action="store_true", help="one JSON object per query")
+    match.add_argument("--top", type=int, default=5, help="how many matches to list (default 5)")
+    match.add_argument("--lang", choices=LANG_CHOICES, help="skip language detection")
+    match.add_argument("--batch", action="store_true", help="one query per line on standard input")
+    match.set_defaults(run=_match)
+
+    ask = commands.add_parser("ask", help="the answer a user would get for TEXT")
+    ask.add_argument("text")
+    ask.add_argument("--lang", choices=LANG_CHOICES, help="answer in this language")
+    ask.set_defaults(run=_ask)
+
+    topics = commands.add_parser("topics", help="list the situations the bot knows")
+    topics.add_argument("--lang", choices=LANG_CHOICES)
+    topics.set_defaults(run=_topics)
+
+    tip = commands.add_parser("tip", help="a quick tip (of the day, or for one topic)")
+    tip.add_argument("--topic", help="topic id or title")
+    tip.add_argument("--lang", choices=LANG_CHOICES)
+    tip.set_defaults(run=_tip)
+
+    evaluate = commands.add_parser("eval", help="matcher quality on labelled situation files")
+    evaluate.add_argument("files", nargs="+")
+    evaluate.add_argument("--misses", action="store_true", help="list every miss")
+    evaluate.set_defaults(run=_eval)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal (no tokens needed)")
+    chat.add_argument("--user", default="local", help="who you are (conversations are per user)")
+    chat.add_argument("--lang", choices=LANG_CHOICES, help="preferred language")
+    chat.set_defaults(run=_chat)
+
+    stats = commands.add_parser("stats", help="per-topic usage, feedback and outcomes")
+    stats.set_defaults(run=_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.run(args, settings))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except CoachError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,449 @@
+"""The coaching engine: one async entry point for every platform.
+
+``Coach.handle(Request) -> Reply``. It parses commands, keeps the coaching
+conversation (in the store, never the message text), asks when the matcher is
+unsure, plans when there are several problems, and degrades to a stateless
+answer when the store is unavailable.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import cast
+
+from rapidfuzz import fuzz, process
+
+from bot.engine import compose
+from bot.engine.commands import Command, language_code, parse_command
+from bot.engine.details import extract_details, looks_private
+from bot.engine.i18n import LANGS, t
+from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
+from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
+from bot.engine.plan import order_problems
+from bot.engine.ratelimit import RateLimiter
+from bot.errors import StoreError
+from bot.kb.model import KnowledgeBase, Topic
+from bot.matching.matcher import Matcher, MatcherConfig
+from bot.matching.result import MatchResult
+from bot.settings import Settings
+from bot.store.base import Checkin, Conversation, Preferences, Store
+from bot.text.normalize import clean, tokenize
+
+log = logging.getLogger("coach.engine")
+
+# A follow-up phrase ("what if they still refuse?") yields to a new situation only when
+# the new situation is this clear and the message this long.
+NEW_SITUATION_SCORE = 0.8
+NEW_SITUATION_WORDS = 6
+CHECKIN_DEFAULT_DAYS = 3.0
+
+
+class Coach:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        matcher: Matcher | None = None,
+        clock: Callable[[], float] = time.time,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
+        self.store = store
+        self.clock = clock
+        self.limiter = limiter
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Coach:
+        from bot.kb.load import load_knowledge
+        from bot.store.factory import open_store
+
+        settings = settings or Settings.from_env()
+        kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+        limiter = RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_minute)
+        return cls(kb, open_store(settings), settings, limiter=limiter)
+
+    def reload(self, kb: KnowledgeBase) -> None:
+        """Swap in new, already validated knowledge (hot reload)."""
+        matcher = Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
+        self.kb, self.matcher = kb, matcher
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    # -- entry points -------------------------------------------------------------
+
+    async def handle(self, request: Request) -> Reply:
+        lang = self._locale_lang(request) or self.settings.default_lang
+        try:
+            if self.limiter is not None:
+                wait = self.limiter.check(request.user_key, self.clock())
+                if wait > 0:
+                    return compose.message("error", lang, t("slow_down", lang, seconds=max(1, round(wait))))
+            return await self._handle(request)
+        except StoreError as exc:
+            log.warning("store unavailable, answering without memory: %s", exc)
+            return self.answer_without_memory(request, t("store_down", lang))
+        except Exception:
+            log.exception("unexpected error while handling a %s request", request.platform)
+            return compose.message("error", lang, t("error", lang))
+
+    async def due_checkins(self, now: float | None = None) -> list[Outgoing]:
+        """Claim the check-ins that are due and return the messages adapters must send."""
+        now = self.clock() if now is None else now
+        out: list[Outgoing] = []
+        for checkin in await self.store.claim_due_checkins(now):
+            topic = self.kb.topics.get(checkin.topic_id)
+            if topic is None:
+                continue
+            lang = checkin.lang
+            title = topic.in_lang(lang).title
+            reply = Reply(
+                kind="clarify",
+                lang=lang,
+                text=t("checkin_question", lang, title=title),
+                title=title,
+                question=t("checkin_question", lang, title=title),
+                topic_ids=(topic.id,),
+                options=(
+                    Choice(f"outcome:yes:{topic.id}", t("btn_yes", lang)),
+                    Choice(f"outcome:no:{topic.id}", t("btn_no", lang)),
+                ),
+            )
+            key = f"{checkin.platform}:{checkin.conversation_id}:{checkin.user_id}"
+            conv = Conversation(topic_id=topic.id, lang=lang, stage="checkin_sent", updated_at=now)
+            await self.store.save_conversation(key, checkin.user_key, conv, self.settings.conversation_ttl)
+            platform = cast(Platform, checkin.platform)
+            out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id))
+        return out
+
+    # -- the conversation ------------------------------------------------------------
+
+    async def _handle(self, request: Request) -> Reply:
+        now = self.clock()
+        ttl = self.settings.conversation_ttl
+        prefs = await self.store.get_preferences(request.user_key)
+        conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
+        text = request.text or ""
+        lang = self._reply_lang(request, text, prefs, conv)
+        conv.lang = lang
+
+        if request.action:
+            reply = await self._action(request, request.action, lang, conv, now)
+        elif (command := parse_command(text)) is not None:
+            reply = await self._command(request, command, lang, prefs)
+            if command.name == "forget":
+                return reply
+        else:
+            reply = await self._free_text(request, text, lang, conv, now)
+        conv.updated_at = now
+        await self.store.save_conversation(request.conversation_key, request.user_key, conv, ttl)
+        return reply
+
+    async def _free_text(self, request: Request, text: str, lang: str, conv: Conversation, now: float) -> Reply:
+        if not text.strip():
+            return compose.message("help", lang, t("empty", lang))
+        if conv.stage == "clarify" and conv.pending:
+            chosen = self._resolve_choice(text, conv.pending, lang)
+            if chosen is not None:
+                return await self._advise(request, self.kb.topics[chosen], lang, conv)
+        intent = detect_intent(text)
+        if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no"):
+            return await self._outcome(request, conv.topic_id, intent == "yes", lang, conv)
+        details = extract_details(text) if request.is_private else {}
+        days = reminder_days(text) if request.is_private else None
+        result: MatchResult | None = None
+        current = self.kb.topics.get(conv.topic_id or "")
+        if current is not None and (intent or details or days):
+            result = self.matcher.match(text, fallback_lang=lang)
+            if not self._is_new_situation(result, conv, text):
+                return await self._continue(request, current, intent, details, days, lang, conv, now)
+        if intent == "thanks":
+            conv.stage = "idle"
+            return compose.message("confirmation", lang, t("thanks", lang))
+        if intent == "greeting":
+            return compose.message("help", lang, t("greeting", lang))
+        if days is not None or intent in ("script", "more", "still"):
+            if result is None:
+                result = self.matcher.match(text, fallback_lang=lang)
+            if not result.confident:
+                return compose.message("help", lang, t("no_context", lang))
+        result = result or self.matcher.match(text, fallback_lang=lang)
+        conv.details.update(details)
+        return await self._situation(request, result, lang, conv, text)
+
+    def _is_new_situation(self, result: MatchResult, conv: Conversation, text: str) -> bool:
+        best = result.best
+        return (
+            best is not None
+            and result.confident
+            and best.id != conv.topic_id
+            and best.score >= NEW_SITUATION_SCORE
+            and len(text.split()) >= NEW_SITUATION_WORDS
+        )
+
+    async def _continue(
+        self,
+        request: Request,
+        topic: Topic,
+        intent: str | None,
+        details: dict[str, str],
+        days: float | None,
+        lang: str,
+        conv: Conversation,
+        now: float,
+    ) -> Reply:
+        conv.details.update(details)
+        if days is not None:
+            return await self._schedule_checkin(request, topic, days, lang, conv, now)
+        if intent == "thanks":
+            conv.stage = "idle"
+            return compose.message("confirmation", lang, t("thanks", lang))
+        if intent == "yes" and conv.stage == "checkin_offer":
+            return await self._schedule_checkin(request, topic, CHECKIN_DEFAULT_DAYS, lang, conv, now)
+        if intent == "more":
+            return compose.part(self.kb, topic, lang, "more", conv.details)
+        if intent == "still":
+            reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step)
+            conv.follow_up_step += 1
+            return reply
+        if intent == "script" or details:
+            reply = compose.part(self.kb, topic, lang, "say_this", conv.details)
+            return replace(reply, text=t("details_noted", lang)) if details else reply
+        return compose.message("help", lang, t("help", lang))
+
+    async def _situation(
+        self, request: Request, result: MatchResult, lang: str, conv: Conversation, text: str
+    ) -> Reply:
+        notice = self._notices(request, result, text, lang)
+        if result.decision == "out_of_scope":
+            conv.stage, conv.topic_id = "idle", None
+            return (
+                compose.fallback(self.kb, lang, t("fallback", lang))
+                if not notice
+                else replace(compose.fallback(self.kb, lang), notice=notice)
+            )
+        if result.decision == "several":
+            conv.stage, conv.topic_id = "advice", order_problems(result.problems)[0]
+            conv.follow_up_step = 0
+            for tid in result.problems:
+                await self.store.record_feedback(tid, "shown", None)
+            return compose.plan(self.kb, result.problems, lang, notice)
+        if result.decision == "ambiguous":
+            close = [m.id for m in result.matches[:3] if m.score >= 0.8 * result.matches[0].score]
+            conv.stage, conv.pending = "clarify", close
+            return compose.clarify(self.kb, close, lang, notice)
+        return await self._advise(request, self.kb.topics[result.matches[0].id], lang, conv, notice)
+
+    async def _advise(self, request: Request, topic: Topic, lang: str, conv: Conversation, notice: str = "") -> Reply:
+        if conv.topic_id != topic.id:
+            conv.follow_up_step = 0
+        conv.topic_id, conv.pending = topic.id, []
+        conv.stage = "checkin_offer" if request.is_private else "advice"
+        await self.store.record_feedback(topic.id, "shown", None)
+        ephemeral = request.is_private and request.command is not None
+        return compose.advice(
+            self.kb,
+            topic,
+            lang,
+            full=request.is_private,
+            details=conv.details,
+            shareable=ephemeral,
+            offer_checkin=request.is_private,
+            notice=notice,
+        )
+
+    # -- actions (buttons, numbered options) -------------------------------------------
+
+    async def _action(self, request: Request, action: str, lang: str, conv: Conversation, now: float) -> Reply:
+        kind, _, rest = action.partition(":")
+        if kind == "topic" and rest in self.kb.topics:
+            return await self._advise(request, self.kb.topics[rest], lang, conv)
+        if kind == "none":
+            conv.stage, conv.pending = "idle", []
+            return compose.fallback(self.kb, lang)
+        if kind == "part":
+            tid, _, name = rest.partition(":")
+            if tid in self.kb.topics:
+                conv.topic_id = tid
+                if name == "full":
+                    return compose.advice(self.kb, self.kb.topics[tid], lang, full=True, details=conv.details)
+                return compose.part(self.kb, self.kb.topics[tid], lang, name, conv.details)
+        if kind == "fb":
+            verdict, _, tid = rest.partition(":")
+            if tid in self.kb.topics and verdict in ("up", "down"):
+                await self.store.record_feedback(tid, "helpful" if verdict == "up" else "not_helpful", request.user_key)
+                return compose.message("confirmation", lang, t("feedback_thanks", lang))
+        if kind == "share" and rest in self.kb.topics:
+            return compose.advice(self.kb, self.kb.topics[rest], lang, full=False, details={})
+        if kind == "checkin":
+            days, _, tid = rest.partition(":")
+            if tid in self.kb.topics and days.isdigit():
+                return await self._schedule_checkin(request, self.kb.topics[tid], float(days), lang, conv, now)
+        if kind == "outcome":
+            verdict, _, tid = rest.partition(":")
+            if tid in self.kb.topics:
+                return await self._outcome(request, tid, verdict == "yes", lang, conv)
+        log.info("unknown action from %s ignored", request.platform)
+        return compose.fallback(self.kb, lang)
+
+    async def _schedule_checkin(
+        self, request: Request, topic: Topic, days: float, lang: str, conv: Conversation, now: float
+    ) -> Reply:
+        checkin = Checkin(
+            id=uuid.uuid4().hex,
+            user_key=request.user_key,
+            platform=request.platform,
+            user_id=request.user_id,
+            conversation_id=request.conversation_id,
+            topic_id=topic.id,
+            lang=lang,
+            due_at=now + days * 86400,
+        )
+        await self.store.add_checkin(checkin)
+        conv.stage = "advice"
+        shown = int(days) if days >= 1 else 1
+        return compose.message(
+            "confirmation", lang, t("checkin_set", lang, days=shown, title=topic.in_lang(lang).title)
+        )
+
+    async def _outcome(self, request: Request, topic_id: str, resolved: bool, lang: str, conv: Conversation) -> Reply:
+        await self.store.record_outcome(topic_id, "resolved" if resolved else "unresolved", request.user_key)
+        conv.topic_id, conv.stage = topic_id, "advice"
+        if resolved:
+            return compose.message("confirmation", lang, t("outcome_resolved", lang))
+        reply = compose.still_stuck(self.kb, self.kb.topics[topic_id], lang, 0)
+        conv.follow_up_step = 1
+        return replace(reply, text=t("outcome_unresolved", lang))
+
+    # -- commands -------------------------------------------------------------------
+
+    async def _command(self, request: Request, command: Command, lang: str, prefs: Preferences) -> Reply:
+        if command.name == "help":
+            return compose.help_reply(lang, request.is_private)
+        if command.name == "topics":
+            return compose.topic_list(self.kb, lang)
+        if command.name == "tip":
+            return self._tip(command.argument, lang)
+        if command.name == "lang":
+            code = language_code(command.argument)
+            if code is None:
+                return compose.message("help", lang, t("lang_usage", lang))
+            await self.store.set_preferences(request.user_key, replace(prefs, lang=code))
+            return compose.message("confirmation", code, t("lang_set", code))
+        if command.name == "forget":
+            await self.store.forget_user(request.user_key)
+            return compose.message("confirmation", lang, t("forgotten", lang))
+        if not self.settings.is_admin(request.platform, request.user_id):
+            return compose.message("error", lang, t("stats_denied", lang))
+        return await self._stats(lang)
+
+    def _tip(self, argument: str, lang: str) -> Reply:
+        if not argument:
+            ids = list(self.kb.topics)
+            return compose.tip(self.kb, self.kb.topics[ids[int(self.clock() // 86400) % len(ids)]], lang)
+        topic = self.find_topic(argument, lang)
+        if topic is None:
+            return compose.topic_list(self.kb, lang, t("unknown_topic", lang, name=argument[:60]))
+        return compose.tip(self.kb, topic, lang)
+
+    def find_topic(self, name: str, lang: str) -> Topic | None:
+        """A topic by id, or by a title in any language (tolerant of typos)."""
+        if name in self.kb.topics:
+            return self.kb.topics[name]
+        choices = {f"{tp.in_lang(code).title}": tp.id for tp in self.kb.topics.values() for code in LANGS}
+        choices.update({tid.replace("-", " "): tid for tid in self.kb.topics})
+        found = process.extractOne(name, list(choices), scorer=fuzz.WRatio, score_cutoff=80)
+        return self.kb.topics[choices[found[0]]] if found else None
+
+    async def _stats(self, lang: str) -> Reply:
+        rows = await self.store.stats()
+        if not rows:
+            return compose.message("confirmation", lang, t("stats_empty", lang))
+        items = []
+        for row in rows:
+            rate = "n/a" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
+            items.append(
+                f"{row.topic_id}: shown {row.shown}, helpful {rate} ({row.helpful}/{row.helpful + row.not_helpful}), "
+                f"outcomes {row.resolved} resolved / {row.unresolved} not"
+            )
+        return Reply(
+            kind="confirmation",
+            lang=lang,
+            text=t("stats_title", lang),
+            title=t("stats_title", lang),
+            items=tuple(items),
+        )
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _resolve_choice(self, text: str, pending: list[str], lang: str) -> str | None:
+        number = ordinal_choice(text)
+        if number is not None:
+            return pending[number - 1] if number <= len(pending) else None
+        titles = {
+            self.kb.topics[tid].in_lang(code).title: tid for tid in pending if tid in self.kb.topics for code in LANGS
+        }
+        found = process.extractOne(text, list(titles), scorer=fuzz.WRatio, score_cutoff=85)
+        return titles[found[0]] if found else None
+
+    def _notices(self, request: Request, result: MatchResult, text: str, lang: str) -> str:
+        notes = []
+        if result.truncated:
+            notes.append(t("truncated", lang, limit=self.settings.max_message_chars))
+        if not request.is_private and looks_private(text[: self.settings.max_message_chars]):
+            notes.append(t("go_private", lang))
+        return " ".join(notes)
+
+    def _locale_lang(self, request: Request) -> str | None:
+        if request.locale:
+            code = request.locale.split("-")[0].split("_")[0].lower()
+            return code if code in LANGS else None
+        return None
+
+    def _reply_lang(self, request: Request, text: str, prefs: Preferences, conv: Conversation) -> str:
+        tokens = tokenize(clean(text[:2000]))
+        guess = self.matcher.detector.detect(tokens)
+        if guess.lang is not None and len(tokens) >= 3:
+            return guess.lang
+        remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)
+        return remembered or guess.lang or self._locale_lang(request) or self.settings.default_lang
+
+    def answer_without_memory(self, request: Request, notice: str = "", lang: str | None = None) -> Reply:
+        """A one-off answer that touches no store (``coach ask``, or the store is down).
+
+        With ``notice`` set (the store is down) anything that needs memory apologises instead.
+        """
+        text = request.text or ""
+        fallback = lang or self._locale_lang(request) or self.settings.default_lang
+        result = self.matcher.match(text, lang=lang, fallback_lang=fallback)
+        lang = result.lang
+        command = parse_command(text)
+        if notice and (request.action or command is not None):
+            return compose.message("error", lang, t("store_down", lang))
+        if command is not None:
+            if command.name == "tip":
+                return self._tip(command.argument, lang)
+            if command.name == "topics":
+                return compose.topic_list(self.kb, lang)
+            return compose.help_reply(lang, True)
+        if not text.strip():
+            return compose.message("help", lang, t("empty", lang))
+        notice = " ".join(n for n in (notice, self._notices(request, result, text, lang)) if n)
+        if result.decision == "confident" and result.best is not None:
+            topic = self.kb.topics[result.best.id]
+            return compose.advice(
+                self.kb, topic, lang, full=request.is_private, details=extract_details(text), notice=notice
+            )
+        if result.decision == "ambiguous":
+            return compose.clarify(self.kb, [m.id for m in result.matches[:3]], lang, notice)
+        if result.decision == "several":
+            return compose.plan(self.kb, result.problems, lang, notice)
+        return replace(compose.fallback(self.kb, lang), notice=notice)

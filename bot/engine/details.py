@@ -1,0 +1,91 @@
+"""Details a user gives ("client is Acme, 1200 EUR, 45 days late") and filling them into scripts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_NAME = r"([A-ZÀ-ÖØ-Þ][\w&.'\-]*(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\w&.'\-]*){0,3})"
+_PATTERNS: dict[str, list[re.Pattern[str]]] = {
+    "client_name": [
+        re.compile(r"\b(?:client|customer)(?:'s name)?\s+(?:is called|is named|is|named|called|=)\s+" + _NAME),
+        re.compile(r"\bcliente\s+(?:es|se llama)\s+" + _NAME),
+        re.compile(r"\bclient\s+(?:és|es diu)\s+" + _NAME),
+        re.compile(r"\basiak(?:as|kaan nimi)\s+on\s+" + _NAME),
+    ],
+    "your_name": [
+        re.compile(r"\b(?:my name is|i'm called|me llamo|em dic|nimeni on)\s+" + _NAME),
+    ],
+    "amount": [
+        re.compile(r"([€$£]\s?\d[\d.,]*(?:\s?[kK])?)"),
+        re.compile(r"(\d[\d.,]*\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|dollars?\b|gbp\b|pounds?\b|euroa?\b))", re.IGNORECASE),
+    ],
+    "days_overdue": [
+        re.compile(
+            r"(\d{1,4})\s*(?:days?|d[ií]as|dies|p[äa]iv[äa][äa]?)\s*(?:late|overdue|past due|de retraso|"
+            r"de retard|tarde|myöhässä|myöhässä|behind)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"(?:overdue|late|retraso|retard|myöhässä)\D{0,12}(\d{1,4})\s*(?:days?|d[ií]as|dies|p[äa]iv)", re.IGNORECASE
+        ),
+    ],
+    "invoice_number": [
+        re.compile(
+            r"\b(?:invoice|factura|lasku)\s*(?:#|no\.?|n[º°]\.?|núm\.?|number|número|nro\.?|numero)?\s*"
+            r"([A-Z0-9][A-Z0-9\-/]*\d[A-Z0-9\-/]*)",
+            re.IGNORECASE,
+        ),
+    ],
+    "project": [
+        re.compile(
+            r"\b(?:the project is|project is called|project called|project named|el proyecto es|"
+            r"el projecte és|projekti on)\s+([^,.;\n]{2,40})",
+            re.IGNORECASE,
+        ),
+    ],
+    "deadline": [
+        re.compile(
+            r"\b(?:deadline|due date|fecha límite|termini|määräaika|deadline on)\s*(?:is|was|es|era|és|on|:)?\s*"
+            r"([^,.;\n]{2,30})",
+            re.IGNORECASE,
+        ),
+    ],
+    "hours": [
+        re.compile(r"(\d{1,4})\s*(?:hours|hrs|h|horas|hores|tuntia)\b", re.IGNORECASE),
+    ],
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def extract_details(text: str) -> dict[str, str]:
+    """Every detail found in ``text``, by placeholder name (first match wins)."""
+    found: dict[str, str] = {}
+    for name, patterns in _PATTERNS.items():
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match:
+                found[name] = match.group(1).strip()
+                break
+    return found
+
+
+def fill(template: str, details: Mapping[str, str]) -> str:
+    """Put known details into ``{placeholders}``; unknown ones become a readable [client name]."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return details.get(name) or f"[{name.replace('_', ' ')}]"
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+\.[\w.\-]+\b")
+
+
+def looks_private(text: str) -> bool:
+    """Money amounts, e-mail addresses or what look like client names: better in a DM."""
+    if _EMAIL.search(text):
+        return True
+    details = extract_details(text)
+    return bool(details.get("amount") or details.get("client_name") or details.get("invoice_number"))

@@ -1,0 +1,309 @@
+"""The bot's own words (labels, prompts, notices) in every supported language.
+
+Advice text lives in knowledge/; this is only the frame around it.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "es", "ca", "fi")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "steps": {"en": "What to do", "es": "Qué hacer", "ca": "Què fer", "fi": "Mitä tehdä"},
+    "script": {"en": "What to say", "es": "Qué decir", "ca": "Què dir", "fi": "Mitä sanoa"},
+    "avoid": {"en": "Avoid", "es": "Evita", "ca": "Evita", "fi": "Vältä"},
+    "more": {"en": "Why this works", "es": "Por qué funciona", "ca": "Per què funciona", "fi": "Miksi tämä toimii"},
+    "sources": {"en": "Sources", "es": "Fuentes", "ca": "Fonts", "fi": "Lähteet"},
+    "btn_script": {"en": "What do I say?", "es": "¿Qué le digo?", "ca": "Què li dic?", "fi": "Mitä sanon?"},
+    "btn_more": {"en": "Tell me more", "es": "Cuéntame más", "ca": "Explica'm més", "fi": "Kerro lisää"},
+    "btn_full": {"en": "Full answer", "es": "Respuesta completa", "ca": "Resposta completa", "fi": "Koko vastaus"},
+    "btn_helpful": {"en": "Helpful", "es": "Me ha servido", "ca": "M'ha servit", "fi": "Hyödyllinen"},
+    "btn_not_helpful": {"en": "Not helpful", "es": "No me ha servido", "ca": "No m'ha servit", "fi": "Ei auttanut"},
+    "btn_share": {
+        "en": "Share in channel",
+        "es": "Compartir en el canal",
+        "ca": "Comparteix al canal",
+        "fi": "Jaa kanavalle",
+    },
+    "btn_checkin": {
+        "en": "Check on me in 3 days",
+        "es": "Pregúntame en 3 días",
+        "ca": "Pregunta-m'ho d'aquí a 3 dies",
+        "fi": "Kysy minulta 3 päivän päästä",
+    },
+    "btn_none": {"en": "None of these", "es": "Ninguna de estas", "ca": "Cap d'aquestes", "fi": "Ei mikään näistä"},
+    "btn_yes": {
+        "en": "Yes, it worked out",
+        "es": "Sí, se resolvió",
+        "ca": "Sí, s'ha resolt",
+        "fi": "Kyllä, asia ratkesi",
+    },
+    "btn_no": {"en": "No, not yet", "es": "No, todavía no", "ca": "No, encara no", "fi": "Ei vielä"},
+    "related": {"en": "Related", "es": "Relacionado", "ca": "Relacionat", "fi": "Liittyy"},
+    "disclaimer": {
+        "en": "This is not legal advice. If money or a contract dispute matters to you, or the client mentions a "
+        "lawyer, court or chargeback, talk to a lawyer or another qualified professional where you work before "
+        "you commit to anything.",
+        "es": "Esto no es asesoramiento legal. Si hay dinero o un contrato en juego, o el cliente menciona abogados, "
+        "juicios o un contracargo, consulta con un abogado u otro profesional cualificado de tu país antes de "
+        "comprometerte a nada.",
+        "ca": "Això no és assessorament legal. Si hi ha diners o un contracte en joc, o el client parla d'advocats, "
+        "de judicis o d'una devolució del càrrec, consulta un advocat o un altre professional qualificat del teu "
+        "país abans de comprometre't a res.",
+        "fi": "Tämä ei ole oikeudellista neuvontaa. Jos kyse on rahasta tai sopimusriidasta, tai asiakas mainitsee "
+        "asianajajan, oikeuden tai veloituksen peruutuksen, käänny asianajajan tai muun pätevän asiantuntijan "
+        "puoleen ennen kuin sitoudut mihinkään.",
+    },
+    "clarify": {
+        "en": "I want to get this right. Which of these is closest to what's happening?",
+        "es": "Quiero acertar. ¿Cuál de estas se parece más a lo que te pasa?",
+        "ca": "Vull encertar-la. Quina d'aquestes s'assembla més al que et passa?",
+        "fi": "Haluan ymmärtää oikein. Mikä näistä on lähimpänä tilannettasi?",
+    },
+    "plan_intro": {
+        "en": "You're dealing with {n} things at once. Here's an order that usually works:",
+        "es": "Estás lidiando con {n} cosas a la vez. Este orden suele funcionar:",
+        "ca": "Estàs gestionant {n} coses alhora. Aquest ordre sol funcionar:",
+        "fi": "Sinulla on {n} asiaa hoidettavana yhtä aikaa. Tämä järjestys toimii yleensä:",
+    },
+    "plan_first": {
+        "en": "Start here: {reason}",
+        "es": "Empieza por aquí: {reason}",
+        "ca": "Comença per aquí: {reason}",
+        "fi": "Aloita tästä: {reason}",
+    },
+    "plan_then": {
+        "en": "Then: {reason}",
+        "es": "Después: {reason}",
+        "ca": "Després: {reason}",
+        "fi": "Sitten: {reason}",
+    },
+    "fallback": {
+        "en": "I don't have advice for that one. I help freelancers with difficult client situations: angry e-mails, "
+        "late payments, endless changes, mistakes to own up to and more. Describe what's going on with your "
+        "client, or pick a topic:",
+        "es": "No tengo consejos para eso. Ayudo a freelancers con situaciones difíciles con clientes: correos "
+        "enfadados, pagos atrasados, cambios sin fin, errores que hay que reconocer y más. Cuéntame qué pasa con "
+        "tu cliente o elige un tema:",
+        "ca": "No tinc consells per a això. Ajudo freelancers amb situacions difícils amb clients: correus enfadats, "
+        "pagaments endarrerits, canvis sense fi, errors que cal reconèixer i més. Explica'm què passa amb el teu "
+        "client o tria un tema:",
+        "fi": "Tähän minulla ei ole neuvoja. Autan freelancereita hankalissa asiakastilanteissa: vihaiset viestit, "
+        "myöhässä olevat maksut, loputtomat muutokset, omat virheet ja paljon muuta. Kerro, mitä asiakkaasi kanssa "
+        "on tapahtunut, tai valitse aihe:",
+    },
+    "greeting": {
+        "en": "Hi! Tell me what's going on with your client and I'll help you handle it.",
+        "es": "¡Hola! Cuéntame qué pasa con tu cliente y te ayudo a gestionarlo.",
+        "ca": "Hola! Explica'm què passa amb el teu client i t'ajudo a gestionar-ho.",
+        "fi": "Hei! Kerro, mitä asiakkaasi kanssa on meneillään, niin autan sinua.",
+    },
+    "empty": {
+        "en": "It looks like your message was empty. Describe what's happening with your client in a sentence or "
+        'two, or type "help".',
+        "es": "Parece que tu mensaje llegó vacío. Describe en una o dos frases qué pasa con tu cliente, o escribe "
+        '"ayuda".',
+        "ca": "Sembla que el missatge ha arribat buit. Descriu en una o dues frases què passa amb el teu client, o "
+        'escriu "ajuda".',
+        "fi": "Viestisi näyttää tyhjältä. Kerro parilla lauseella, mitä asiakkaasi kanssa tapahtuu, tai kirjoita "
+        '"apua".',
+    },
+    "truncated": {
+        "en": "Your message was long, so I read the first {limit} characters.",
+        "es": "Tu mensaje era largo, así que he leído los primeros {limit} caracteres.",
+        "ca": "El teu missatge era llarg, així que n'he llegit els primers {limit} caràcters.",
+        "fi": "Viestisi oli pitkä, joten luin siitä ensimmäiset {limit} merkkiä.",
+    },
+    "go_private": {
+        "en": "Your message includes details that look private (amounts, e-mail addresses or names). For the full "
+        "conversation, message me directly.",
+        "es": "Tu mensaje incluye datos que parecen privados (importes, correos o nombres). Para seguir con calma, "
+        "escríbeme por mensaje directo.",
+        "ca": "El teu missatge inclou dades que semblen privades (imports, correus o noms). Per continuar amb calma, "
+        "escriu-me per missatge directe.",
+        "fi": "Viestissäsi on tietoja, jotka näyttävät yksityisiltä (summia, sähköpostiosoitteita tai nimiä). "
+        "Jatketaan mieluummin yksityisviestillä.",
+    },
+    "short_hint": {
+        "en": "This is the short version. Ask for the full answer, or message me directly to talk it through.",
+        "es": "Esta es la versión corta. Pide la respuesta completa o escríbeme por privado para hablarlo.",
+        "ca": "Aquesta és la versió curta. Demana la resposta completa o escriu-me en privat per parlar-ne.",
+        "fi": "Tämä on lyhyt versio. Pyydä koko vastaus tai laita minulle yksityisviesti, niin käydään asia läpi.",
+    },
+    "script_intro": {
+        "en": "Here's a message you can adapt and send:",
+        "es": "Aquí tienes un mensaje que puedes adaptar y enviar:",
+        "ca": "Aquí tens un missatge que pots adaptar i enviar:",
+        "fi": "Tässä viesti, jota voit muokata ja lähettää:",
+    },
+    "script_fill": {
+        "en": 'Tell me the details (e.g. "client is Acme, 1200 EUR, 45 days late") and I\'ll fill them in.',
+        "es": 'Dime los detalles (p. ej. "el cliente es Acme, 1200 EUR, 45 días de retraso") y los completo.',
+        "ca": 'Digues-me els detalls (p. ex. "el client és Acme, 1200 EUR, 45 dies de retard") i els completo.',
+        "fi": 'Kerro yksityiskohdat (esim. "asiakas on Acme, 1200 EUR, 45 päivää myöhässä"), niin täydennän ne.',
+    },
+    "more_intro": {"en": "Going deeper:", "es": "Más a fondo:", "ca": "Més a fons:", "fi": "Syvemmälle:"},
+    "still_intro": {
+        "en": "If that doesn't settle it, the next question is:",
+        "es": "Si con eso no basta, la siguiente pregunta es:",
+        "ca": "Si amb això no n'hi ha prou, la pregunta següent és:",
+        "fi": "Jos tämä ei riitä, seuraava kysymys on:",
+    },
+    "thanks": {
+        "en": "You're welcome, and good luck. You've got this. If anything changes, just tell me.",
+        "es": "De nada, y mucha suerte. Puedes con esto. Si algo cambia, cuéntamelo.",
+        "ca": "De res, i molta sort. Te'n sortiràs. Si alguna cosa canvia, explica-m'ho.",
+        "fi": "Ole hyvä, ja onnea matkaan. Pärjäät kyllä. Jos jokin muuttuu, kerro minulle.",
+    },
+    "feedback_thanks": {
+        "en": "Thanks for telling me. It helps me improve the advice.",
+        "es": "Gracias por decírmelo. Me ayuda a mejorar los consejos.",
+        "ca": "Gràcies per dir-m'ho. M'ajuda a millorar els consells.",
+        "fi": "Kiitos palautteesta. Se auttaa parantamaan neuvoja.",
+    },
+    "checkin_offer": {
+        "en": "Want me to check back with you in a few days to see how it went?",
+        "es": "¿Quieres que te pregunte en unos días cómo ha ido?",
+        "ca": "Vols que et pregunti d'aquí a uns dies com ha anat?",
+        "fi": "Haluatko, että kysyn muutaman päivän päästä, miten kävi?",
+    },
+    "checkin_set": {
+        "en": 'Done. I\'ll check back with you in {days} day(s) about "{title}".',
+        "es": 'Hecho. Te preguntaré en {days} día(s) por "{title}".',
+        "ca": 'Fet. Et preguntaré d\'aquí a {days} dia(es) per "{title}".',
+        "fi": 'Selvä. Kysyn sinulta {days} päivän päästä aiheesta "{title}".',
+    },
+    "checkin_question": {
+        "en": 'Checking in about "{title}": did it work out?',
+        "es": 'Te escribo por "{title}": ¿se ha resuelto?',
+        "ca": "T'escric per \"{title}\": s'ha resolt?",
+        "fi": 'Kysyn aiheesta "{title}": ratkesiko asia?',
+    },
+    "outcome_resolved": {
+        "en": "Great news, well done. I've noted that it worked out.",
+        "es": "¡Buenas noticias, bien hecho! He anotado que se resolvió.",
+        "ca": "Bones notícies, ben fet! He anotat que s'ha resolt.",
+        "fi": "Hienoa, hyvin tehty! Merkitsin, että asia ratkesi.",
+    },
+    "outcome_unresolved": {
+        "en": "Thanks for telling me. Let's look at the next step:",
+        "es": "Gracias por contármelo. Veamos el siguiente paso:",
+        "ca": "Gràcies per explicar-m'ho. Mirem el pas següent:",
+        "fi": "Kiitos, kun kerroit. Katsotaan seuraava askel:",
+    },
+    "forgotten": {
+        "en": "Done. I've deleted everything I held about you: conversations, preferences and check-ins, and your "
+        "feedback is no longer linked to you.",
+        "es": "Hecho. He borrado todo lo que guardaba sobre ti: conversaciones, preferencias y recordatorios, y tus "
+        "valoraciones ya no están vinculadas a ti.",
+        "ca": "Fet. He esborrat tot el que tenia sobre tu: converses, preferències i recordatoris, i les teves "
+        "valoracions ja no estan vinculades a tu.",
+        "fi": "Valmis. Poistin kaiken, mitä minulla oli sinusta: keskustelut, asetukset ja muistutukset, eikä "
+        "palautteesi ole enää yhdistettävissä sinuun.",
+    },
+    "lang_set": {
+        "en": "Okay, I'll answer in English.",
+        "es": "De acuerdo, te responderé en español.",
+        "ca": "D'acord, et respondré en català.",
+        "fi": "Selvä, vastaan suomeksi.",
+    },
+    "lang_usage": {
+        "en": "Choose a language: lang en, lang es, lang ca or lang fi.",
+        "es": "Elige un idioma: lang en, lang es, lang ca o lang fi.",
+        "ca": "Tria una llengua: lang en, lang es, lang ca o lang fi.",
+        "fi": "Valitse kieli: lang en, lang es, lang ca tai lang fi.",
+    },
+    "topics": {
+        "en": "Situations I can help with:",
+        "es": "Situaciones en las que puedo ayudarte:",
+        "ca": "Situacions en què et puc ajudar:",
+        "fi": "Tilanteet, joissa voin auttaa:",
+    },
+    "tip": {"en": "Tip of the day", "es": "Consejo del día", "ca": "Consell del dia", "fi": "Päivän vinkki"},
+    "unknown_topic": {
+        "en": 'I don\'t know a topic called "{name}". Here are the ones I have:',
+        "es": 'No conozco ningún tema llamado "{name}". Estos son los que tengo:',
+        "ca": 'No conec cap tema anomenat "{name}". Aquests són els que tinc:',
+        "fi": 'En tunne aihetta "{name}". Nämä aiheet minulla on:',
+    },
+    "help": {
+        "en": "I'm Client Coach. Describe a situation with a client in your own words and I'll tell you what to do, "
+        "what to say and what to avoid, with the sources.",
+        "es": "Soy Client Coach. Describe con tus palabras una situación con un cliente y te digo qué hacer, qué "
+        "decir y qué evitar, con las fuentes.",
+        "ca": "Sóc Client Coach. Descriu amb les teves paraules una situació amb un client i et dic què fer, què dir "
+        "i què evitar, amb les fonts.",
+        "fi": "Olen Client Coach. Kuvaile asiakastilanne omin sanoin, niin kerron, mitä tehdä, mitä sanoa ja mitä "
+        "välttää, lähteineen.",
+    },
+    "help_commands": {
+        "en": "help · topics · tip [topic] · lang en|es|ca|fi · forget (delete what I hold about you)",
+        "es": "ayuda · temas · consejo [tema] · lang en|es|ca|fi · olvidar (borra lo que guardo sobre ti)",
+        "ca": "ajuda · temes · consell [tema] · lang en|es|ca|fi · oblida (esborra el que tinc sobre tu)",
+        "fi": "apua · aiheet · vinkki [aihe] · lang en|es|ca|fi · unohda (poistaa tietosi)",
+    },
+    "help_private": {
+        "en": 'In a direct message I coach you step by step: ask "what do I say?", "what if they still refuse?", '
+        '"more", give details to fill in the message, or ask me to check back in a few days.',
+        "es": 'Por mensaje directo te acompaño paso a paso: pregunta "¿qué le digo?", "¿y si sigue negándose?", '
+        '"más", dame detalles para completar el mensaje o pídeme que te pregunte en unos días.',
+        "ca": 'Per missatge directe t\'acompanyo pas a pas: pregunta "què li dic?", "i si continua negant-s\'hi?", '
+        "\"més\", dona'm detalls per completar el missatge o demana'm que et pregunti d'aquí a uns dies.",
+        "fi": 'Yksityisviestissä valmennan vaihe vaiheelta: kysy "mitä sanon?", "entä jos hän kieltäytyy '
+        'edelleen?", "lisää", kerro yksityiskohdat viestiin tai pyydä minua kysymään muutaman päivän päästä.',
+    },
+    "stats_denied": {
+        "en": "Only the bot's admins can see the statistics.",
+        "es": "Solo los administradores del bot pueden ver las estadísticas.",
+        "ca": "Només els administradors del bot poden veure les estadístiques.",
+        "fi": "Vain botin ylläpitäjät näkevät tilastot.",
+    },
+    "stats_title": {"en": "Statistics", "es": "Estadísticas", "ca": "Estadístiques", "fi": "Tilastot"},
+    "stats_empty": {
+        "en": "No feedback recorded yet.",
+        "es": "Todavía no hay valoraciones.",
+        "ca": "Encara no hi ha valoracions.",
+        "fi": "Palautetta ei ole vielä kirjattu.",
+    },
+    "error": {
+        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "es": "Lo siento, algo ha fallado por mi parte. Vuelve a intentarlo en un momento.",
+        "ca": "Ho sento, alguna cosa ha fallat per part meva. Torna-ho a provar d'aquí a un moment.",
+        "fi": "Pahoittelen, jotain meni vikaan minun päässäni. Yritä hetken päästä uudelleen.",
+    },
+    "store_down": {
+        "en": "Sorry, my memory is unavailable right now, so I can't keep track of our conversation. Here's the "
+        "advice anyway; please try again later for the rest.",
+        "es": "Lo siento, ahora mismo no tengo acceso a mi memoria y no puedo seguir la conversación. Aquí tienes el "
+        "consejo igualmente; inténtalo más tarde para lo demás.",
+        "ca": "Ho sento, ara mateix no tinc accés a la meva memòria i no puc seguir la conversa. Aquí tens el consell "
+        "igualment; torna-ho a provar més tard per a la resta.",
+        "fi": "Pahoittelen, muistini ei ole juuri nyt käytettävissä, joten en pysty seuraamaan keskustelua. Tässä "
+        "neuvo silti; yritä muuta myöhemmin uudelleen.",
+    },
+    "slow_down": {
+        "en": "You're sending messages faster than I can coach. Take a breath and try again in {seconds} seconds.",
+        "es": "Me estás escribiendo más rápido de lo que puedo responder. Respira y vuelve a intentarlo en "
+        "{seconds} segundos.",
+        "ca": "M'escrius més de pressa del que puc respondre. Respira i torna-ho a provar d'aquí a {seconds} segons.",
+        "fi": "Lähetät viestejä nopeammin kuin ehdin vastata. Hengähdä hetki ja yritä {seconds} sekunnin päästä.",
+    },
+    "no_context": {
+        "en": "Tell me first what's happening with your client, and then I can help with that.",
+        "es": "Cuéntame primero qué pasa con tu cliente y luego te ayudo con eso.",
+        "ca": "Explica'm primer què passa amb el teu client i després t'hi ajudo.",
+        "fi": "Kerro ensin, mitä asiakkaasi kanssa tapahtuu, niin autan sitten siinä.",
+    },
+    "details_noted": {
+        "en": "Got it. Here's the message with your details filled in:",
+        "es": "Entendido. Aquí tienes el mensaje con tus datos:",
+        "ca": "Entesos. Aquí tens el missatge amb les teves dades:",
+        "fi": "Selvä. Tässä viesti sinun tiedoillasi:",
+    },
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang`` (English if missing), with ``{name}`` values filled."""
+    table = STRINGS[key]
+    text = table.get(lang) or table["en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,154 @@
+"""Short conversational replies that only make sense inside a coaching conversation."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Intent = Literal["script", "more", "still", "thanks", "greeting", "yes", "no", "helpful", "not_helpful"]
+
+# Checked in order; the first that matches wins. Patterns run on lower-cased text.
+_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        "thanks",
+        re.compile(
+            r"^(?:ok(?:ay)?[,!. ]*)?(?:thanks?(?: you)?|thank u|thx|ty|cheers|great,? thanks|gracias|"
+            r"muchas gracias|mil gracias|gràcies|moltes gràcies|merci|kiitos|kiitti|kiitoksia)\b"
+        ),
+    ),
+    (
+        "greeting",
+        re.compile(
+            r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|hola|buenas|buenos días|"
+            r"bon dia|bona tarda|ei|moi|hei|terve|moikka)[!. ]*$"
+        ),
+    ),
+    (
+        "script",
+        re.compile(
+            r"what (?:do|should|can|could) i (?:say|write|tell|send|answer|reply)|what to (?:say|write)|"
+            r"\b(?:draft|template|wording|script)\b|write (?:it|the message|an? (?:e-?mail|message)) for me|"
+            r"qu[eé] (?:le |les )?(?:digo|escribo|respondo|contesto|pongo)|"
+            r"qu[eé] (?:deber[ií]a|puedo) (?:decir|escribir)|"
+            r"qu[eè] (?:li |els )?(?:dic|escric|responc|contesto)|qu[eè] (?:hauria de|puc) (?:dir|escriure)|"
+            r"mit[äa] (?:sanon|kirjoitan|vastaan|sanoisin|kirjoittaisin|minun pit[äa]isi sanoa)|viestipohja"
+        ),
+    ),
+    (
+        "still",
+        re.compile(
+            r"what if (?:they|he|she|the client)|(?:they|he|she) still\b|still (?:refuse|won'?t|doesn'?t|don'?t|angry|"
+            r"ignor)|and if (?:not|that fails)|if that doesn'?t work|doesn'?t work|didn'?t work|"
+            r"y si (?:sigue|no|a[uú]n|contin[uú]a)|sigue sin|no funciona|no funcion[oó]|"
+            r"i si (?:continua|no|encara)|continua sense|no funciona|"
+            r"ent[äa] jos|jos (?:h[äa]n|he|asiakas) (?:ei|edelleen|silti)|ei auttanut|ei toiminut|edelleen"
+        ),
+    ),
+    (
+        "more",
+        re.compile(
+            r"^(?:tell me )?more\b|^why\??$|^go deeper|^explain|^m[aá]s\b|^cu[eé]ntame m[aá]s|"
+            r"^por qu[eé]|^m[eé]s\b|^explica'?m|^per qu[eè]|^lis[äa][äa]\b|^kerro lis[äa][äa]|^miksi"
+        ),
+    ),
+    (
+        "yes",
+        re.compile(
+            r"^(?:yes|yeah|yep|yup|sure|please|it did|they paid|it worked|s[ií]|claro|vale|d'acord|"
+            r"kyll[äa]|joo|jep|ratkesi)\b"
+        ),
+    ),
+    (
+        "no",
+        re.compile(
+            r"^(?:no|nope|nah|not yet|not really|todav[ií]a no|a[uú]n no|encara no|ei|ei viel[äa]|"
+            r"ei oikeastaan)\b"
+        ),
+    ),
+]
+_ORDINALS = {
+    1: (
+        "1",
+        "first",
+        "the first",
+        "first one",
+        "primero",
+        "primera",
+        "el primero",
+        "la primera",
+        "primer",
+        "el primer",
+        "la primera",
+        "ensimmäinen",
+        "eka",
+        "ykkönen",
+    ),
+    2: (
+        "2",
+        "second",
+        "the second",
+        "second one",
+        "segundo",
+        "segunda",
+        "el segundo",
+        "la segunda",
+        "segon",
+        "segona",
+        "el segon",
+        "la segona",
+        "toinen",
+        "kakkonen",
+        "toka",
+    ),
+    3: (
+        "3",
+        "third",
+        "the third",
+        "third one",
+        "tercero",
+        "tercera",
+        "el tercero",
+        "la tercera",
+        "tercer",
+        "el tercer",
+        "kolmas",
+        "kolmonen",
+    ),
+    4: ("4", "fourth", "the fourth", "cuarto", "cuarta", "quart", "quarta", "neljäs"),
+}
+_ORDINAL_LOOKUP = {word: n for n, words in _ORDINALS.items() for word in words}
+_REMIND = re.compile(
+    r"(?:remind|check (?:back|in|on me)|follow up|recu[eé]rda|preg[uú]nta|av[ií]same|recorda|pregunta'?m|"
+    r"muistuta|kysy)\D{0,30}?(\d{1,3}|a|one|an|un|una|yksi|viikon|week)\s*"
+    r"(days?|d[ií]as?|dies|dia|p[äa]iv[äa][äa]?n?|weeks?|semanas?|setmanes?|setmana|viikon?|hours?|horas?|hores?|"
+    r"tunnin)?",
+)
+
+
+def detect_intent(text: str) -> Intent | None:
+    lowered = text.strip().casefold()
+    for intent, pattern in _PATTERNS:
+        if pattern.search(lowered):
+            return intent
+    return None
+
+
+def ordinal_choice(text: str) -> int | None:
+    """1-based option number for "2", "#2", "option 2", "the second one", "la segunda"..."""
+    lowered = re.sub(r"[.!?)]+$", "", text.strip().casefold())
+    lowered = re.sub(r"^(?:#|option|opción|opció|vaihtoehto|number|número|nro?\.?)\s*", "", lowered).strip()
+    return _ORDINAL_LOOKUP.get(lowered)
+
+
+def reminder_days(text: str) -> float | None:
+    """Days until a requested check-in ("remind me in 3 days", "kysy viikon päästä"), or None."""
+    match = _REMIND.search(text.casefold())
+    if not match:
+        return None
+    amount_text, unit = match.group(1), match.group(2) or "days"
+    amount = int(amount_text) if amount_text.isdigit() else 1
+    if amount_text in ("viikon", "week") or unit.startswith(("week", "seman", "setman", "viiko")):
+        return float(amount * 7)
+    if unit.startswith(("hour", "hora", "hore", "tunnin")):
+        return amount / 24
+    return float(max(amount, 1))

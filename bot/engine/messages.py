@@ -1,0 +1,94 @@
+"""The only types that cross the boundary between the core and the platforms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Platform = Literal["slack", "discord", "cli"]
+ReplyKind = Literal["advice", "plan", "clarify", "fallback", "topics", "tip", "help", "confirmation", "error"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One thing a user said or did, already translated from the platform's event.
+
+    ``action`` carries the stable id of a button or numbered option the user chose;
+    ``command`` is set when the platform already parsed a slash command
+    (the command's name, e.g. "coach"); its argument text is in ``text``.
+    """
+
+    platform: Platform
+    user_id: str
+    conversation_id: str
+    text: str
+    is_private: bool
+    locale: str | None = None
+    command: str | None = None
+    action: str | None = None
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def conversation_key(self) -> str:
+        return f"{self.platform}:{self.conversation_id}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option the user can pick: a button on Slack or Discord, a number in the terminal."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One problem in an ordered plan: what it is, why it comes at this point, where to start."""
+
+    topic_id: str
+    title: str
+    why_now: str
+    summary: str
+    first_steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to show, in structured parts; each adapter decides how.
+
+    ``text`` is always a complete plain-text lead (the line a notification or a
+    platform's fallback shows). No platform markup appears in any field.
+    """
+
+    kind: ReplyKind
+    lang: str
+    text: str
+    title: str = ""
+    summary: str = ""
+    steps: tuple[str, ...] = ()
+    script: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    more: tuple[str, ...] = ()
+    plan: tuple[PlanItem, ...] = ()
+    items: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    disclaimer: str = ""
+    notice: str = ""
+    question: str = ""
+    options: tuple[Choice, ...] = ()
+    topic_ids: tuple[str, ...] = ()
+    shareable: bool = False
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message the bot starts on its own (a due check-in) for an adapter to deliver."""
+
+    platform: Platform
+    user_id: str
+    conversation_id: str
+    reply: Reply
+    checkin_id: str

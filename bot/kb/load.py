@@ -1,0 +1,132 @@
+"""Find, parse and validate knowledge directories into a ``KnowledgeBase``.
+
+The built-in knowledge ships inside the package; teams add directories of
+their own (``COACH_KNOWLEDGE_DIRS``), validated the same way.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import KnowledgeError, Problem
+from bot.kb.model import KnowledgeBase, Source, Topic
+from bot.kb.validate import check_cross_references, check_sources, check_topic
+from bot.kb.yaml_lines import Path_, parse_with_lines
+
+
+def default_knowledge_dir() -> Path:
+    """The built-in knowledge: the repository's ``knowledge/`` or the installed copy."""
+    checkout = Path(__file__).resolve().parents[2] / "knowledge"
+    if (checkout / "sources.yaml").is_file():
+        return checkout
+    return Path(str(importlib.resources.files("bot.knowledge_data")))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[Path_, int]] | None:
+    name = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, None, "", f"cannot be read: {exc.__class__.__name__}"))
+        return None
+    try:
+        return parse_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or "is not valid YAML"
+        problems.append(Problem(name, line, "", f"YAML syntax error: {what}"))
+        return None
+
+
+def _topic_files(directory: Path) -> list[Path]:
+    nested = directory / "topics"
+    base = nested if nested.is_dir() else directory
+    return sorted(p for p in base.glob("*.yaml") if p.name != "sources.yaml")
+
+
+def check_knowledge(
+    builtin: Path | None = None, extra_dirs: Sequence[Path] = ()
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Validate everything; return the knowledge base (None on any problem) and every problem."""
+    builtin = builtin or default_knowledge_dir()
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    for directory in (builtin, *extra_dirs):
+        if not directory.is_dir():
+            problems.append(Problem(_display(directory), None, "", "knowledge directory does not exist"))
+            continue
+        source_file = directory / "sources.yaml"
+        if source_file.is_file():
+            _merge_sources(source_file, sources, problems)
+        elif directory == builtin:
+            problems.append(Problem(_display(source_file), None, "", "is missing"))
+
+    lines_by_file: dict[str, Mapping[Path_, int]] = {}
+    topics: dict[str, Topic] = {}
+    for directory in (builtin, *extra_dirs):
+        is_team = directory != builtin
+        if not directory.is_dir():
+            continue
+        for path in _topic_files(directory):
+            parsed = _read(path, problems)
+            if parsed is None:
+                continue
+            data, lines = parsed
+            name = _display(path)
+            lines_by_file[name] = lines
+            topic, found = check_topic(name, path.stem, data, lines, sources)
+            problems.extend(found)
+            if topic is None:
+                continue
+            clash = topics.get(topic.id)
+            if clash is not None and not (is_team and topic.overrides):
+                problems.append(
+                    Problem(
+                        name,
+                        lines.get(("id",)),
+                        "id",
+                        f"topic {topic.id!r} already exists in {clash.origin}; set `overrides: true` to replace it",
+                    )
+                )
+                continue
+            topics[topic.id] = topic
+
+    problems.extend(check_cross_references(list(topics.values()), lambda f: lines_by_file.get(f, {})))
+    if problems:
+        return None, problems
+    origins = tuple(_display(d) for d in (builtin, *extra_dirs))
+    return KnowledgeBase(topics=topics, sources=sources, origins=origins), []
+
+
+def _merge_sources(path: Path, sources: dict[str, Source], problems: list[Problem]) -> None:
+    parsed = _read(path, problems)
+    if parsed is None:
+        return
+    found, source_problems = check_sources(_display(path), *parsed)
+    problems.extend(source_problems)
+    for source in found:
+        if source.id in sources:
+            problems.append(Problem(_display(path), None, "sources", f"source id {source.id!r} is already defined"))
+        else:
+            sources[source.id] = source
+
+
+def load_knowledge(builtin: Path | None = None, extra_dirs: Sequence[Path] = ()) -> KnowledgeBase:
+    """Load and validate, failing fast with every problem named."""
+    kb, problems = check_knowledge(builtin, extra_dirs)
+    if kb is None:
+        raise KnowledgeError(problems)
+    return kb

@@ -1,0 +1,109 @@
+"""Typed, immutable view of the validated knowledge base."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["en", "es", "ca", "fi"]
+LANGS: tuple[Lang, ...] = ("en", "es", "ca", "fi")
+PARTS: tuple[str, ...] = ("summary", "steps", "say_this", "avoid", "more")
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "client_name",
+        "your_name",
+        "project",
+        "amount",
+        "invoice_number",
+        "days_overdue",
+        "due_date",
+        "deadline",
+        "new_date",
+        "hours",
+    }
+)
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(PLACEHOLDER_RE.findall(text))
+
+
+@dataclass(frozen=True)
+class Citation:
+    article: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """A follow-up choice: it leads to another topic or to a part of this one."""
+
+    label: str
+    topic: str | None = None
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    question: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One topic's advice in one language."""
+
+    title: str
+    summary: str
+    steps: tuple[str, ...]
+    say_this: tuple[str, ...]
+    avoid: tuple[str, ...]
+    more: tuple[str, ...]
+    phrasings: tuple[str, ...]
+    keywords: tuple[str, ...]
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    legal: bool
+    sources: tuple[Citation, ...]
+    related: tuple[str, ...]
+    advice: Mapping[str, Advice]
+    origin: str = ""
+    overrides: bool = False
+
+    def in_lang(self, lang: str) -> Advice:
+        return self.advice.get(lang) or self.advice["en"]
+
+    def placeholders(self, lang: str = "en") -> set[str]:
+        found: set[str] = set()
+        for message in self.in_lang(lang).say_this:
+            found |= placeholders_in(message)
+        return found
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    lang: str
+    file: str
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    topics: Mapping[str, Topic]
+    sources: Mapping[str, Source]
+    origins: tuple[str, ...] = field(default=())
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def ids(self) -> list[str]:
+        return list(self.topics)

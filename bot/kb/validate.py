@@ -1,0 +1,328 @@
+"""Validation of knowledge files: schema, types, counts and cross-references.
+
+Every finding is a ``Problem`` naming the file, line, field and what is wrong.
+Validation never stops at the first problem: authors get the whole list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.errors import Problem
+from bot.kb.model import (
+    LANGS,
+    PARTS,
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    Advice,
+    Citation,
+    FollowUp,
+    Option,
+    Source,
+    Topic,
+)
+from bot.kb.yaml_lines import Path_, dotted, line_for
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC_KEYS = {"id", "legal", "overrides", "sources", "related", *LANGS}
+ADVICE_KEYS = {"title", "summary", "steps", "say_this", "avoid", "more", "phrasings", "keywords", "follow_up"}
+MIN_PHRASINGS = {"en": 12, "es": 8, "ca": 8, "fi": 8}
+# (minimum, maximum) items for each list field of an advice entry.
+LIST_BOUNDS: dict[str, tuple[int, int | None]] = {
+    "steps": (3, 7),
+    "say_this": (1, 3),
+    "avoid": (2, 6),
+    "more": (1, 3),
+    "keywords": (0, 40),
+}
+
+
+@dataclass
+class FileChecker:
+    """Collects problems for one file, resolving each field path to a line."""
+
+    file: str
+    lines: Mapping[Path_, int]
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.file, line_for(dict(self.lines), path), dotted(path), message))
+
+    def text(self, data: Mapping[str, Any], path: Path_, key: str, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add((*path, key), "is required")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.add((*path, key), f"expected a non-empty string, got {describe(value)}")
+            return ""
+        return value.strip()
+
+    def texts(self, data: Mapping[str, Any], path: Path_, key: str, low: int, high: int | None) -> tuple[str, ...]:
+        value = data.get(key)
+        where = (*path, key)
+        span = f"{low}-{high}" if high is not None else f"at least {low}"
+        if value is None:
+            if low > 0:
+                self.add(where, f"is required (a list of {span} strings)")
+            return ()
+        if not isinstance(value, list):
+            self.add(where, f"expected a list of {span} strings, got {describe(value)}")
+            return ()
+        good: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                good.append(item.strip())
+            else:
+                self.add((*where, index), f"expected a non-empty string, got {describe(item)}")
+        if len(value) < low or (high is not None and len(value) > high):
+            self.add(where, f"expected a list of {span} strings, got {len(value)}")
+        return tuple(good)
+
+    def flag(self, data: Mapping[str, Any], path: Path_, key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.add((*path, key), f"expected true or false, got {describe(value)}")
+            return False
+        return value
+
+    def unknown_keys(self, data: Mapping[str, Any], path: Path_, allowed: set[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add((*path, str(key)), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "an empty string" if not value.strip() else "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and whitespace-insensitive form used to spot duplicate phrasings."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", stripped).split())
+
+
+def check_sources(file: str, data: Any, lines: Mapping[Path_, int]) -> tuple[list[Source], list[Problem]]:
+    checker = FileChecker(file, lines)
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        checker.add(("sources",), "expected a top-level `sources:` list")
+        return [], checker.problems
+    out: list[Source] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["sources"]):
+        path: Path_ = ("sources", index)
+        if not isinstance(entry, dict):
+            checker.add(path, f"expected a mapping, got {describe(entry)}")
+            continue
+        checker.unknown_keys(entry, path, {"id", "file", "title", "lang", "sections"})
+        source_id = checker.text(entry, path, "id")
+        if source_id and not ID_RE.match(source_id):
+            checker.add((*path, "id"), f"{source_id!r} is not a lowercase-hyphenated id")
+        if source_id in seen:
+            checker.add((*path, "id"), f"duplicate source id {source_id!r}")
+        seen.add(source_id)
+        lang = checker.text(entry, path, "lang")
+        sections = checker.texts(entry, path, "sections", 1, None)
+        out.append(
+            Source(
+                id=source_id,
+                title=checker.text(entry, path, "title"),
+                lang=lang,
+                file=checker.text(entry, path, "file", required=False),
+                sections=sections,
+            )
+        )
+    return out, checker.problems
+
+
+def check_topic(
+    file: str,
+    stem: str,
+    data: Any,
+    lines: Mapping[Path_, int],
+    sources: Mapping[str, Source],
+) -> tuple[Topic | None, list[Problem]]:
+    """Check one topic file on its own (cross-file checks come later)."""
+    checker = FileChecker(file, lines)
+    if not isinstance(data, dict):
+        checker.add((), f"expected a mapping with id, sources, related, {', '.join(LANGS)}; got {describe(data)}")
+        return None, checker.problems
+    checker.unknown_keys(data, (), TOPIC_KEYS)
+    topic_id = checker.text(data, (), "id")
+    if topic_id and not ID_RE.match(topic_id):
+        checker.add(("id",), f"{topic_id!r} is not a lowercase-hyphenated id")
+    if topic_id and topic_id != stem:
+        checker.add(("id",), f"id {topic_id!r} does not match the file name {stem!r}")
+    citations = _check_citations(checker, data, sources)
+    related = checker.texts(data, (), "related", 0, None)
+    advice: dict[str, Advice] = {}
+    for lang in LANGS:
+        entry = _check_advice(checker, data, lang)
+        if entry is not None:
+            advice[lang] = entry
+    _check_placeholders(checker, data, advice)
+    legal = checker.flag(data, (), "legal")
+    overrides = checker.flag(data, (), "overrides")
+    if checker.problems:
+        return None, checker.problems
+    topic = Topic(
+        id=topic_id,
+        legal=legal,
+        sources=citations,
+        related=related,
+        advice=advice,
+        origin=file,
+        overrides=overrides,
+    )
+    return topic, []
+
+
+def _check_citations(
+    checker: FileChecker, data: Mapping[str, Any], sources: Mapping[str, Source]
+) -> tuple[Citation, ...]:
+    raw = data.get("sources")
+    if not isinstance(raw, list) or not raw:
+        checker.add(("sources",), f"expected a list of at least 1 citation (article + section), got {describe(raw)}")
+        return ()
+    out: list[Citation] = []
+    for index, item in enumerate(raw):
+        path: Path_ = ("sources", index)
+        if not isinstance(item, dict):
+            checker.add(path, f"expected a mapping with article and section, got {describe(item)}")
+            continue
+        checker.unknown_keys(item, path, {"article", "section"})
+        article = checker.text(item, path, "article")
+        section = checker.text(item, path, "section")
+        if article and article not in sources:
+            checker.add((*path, "article"), f"unknown article {article!r} (known: {', '.join(sources)})")
+        elif article and section and section not in sources[article].sections:
+            checker.add((*path, "section"), f"article {article!r} has no section {section!r}")
+        out.append(Citation(article, section))
+    return tuple(out)
+
+
+def _check_advice(checker: FileChecker, data: Mapping[str, Any], lang: str) -> Advice | None:
+    raw = data.get(lang)
+    if raw is None:
+        checker.add((lang,), "is required: every topic needs en, es, ca and fi")
+        return None
+    if not isinstance(raw, dict):
+        checker.add((lang,), f"expected a mapping, got {describe(raw)}")
+        return None
+    path: Path_ = (lang,)
+    checker.unknown_keys(raw, path, ADVICE_KEYS)
+    lists = {name: checker.texts(raw, path, name, low, high) for name, (low, high) in LIST_BOUNDS.items()}
+    phrasings = checker.texts(raw, path, "phrasings", MIN_PHRASINGS[lang], None)
+    return Advice(
+        title=checker.text(raw, path, "title"),
+        summary=checker.text(raw, path, "summary"),
+        steps=lists["steps"],
+        say_this=lists["say_this"],
+        avoid=lists["avoid"],
+        more=lists["more"],
+        phrasings=phrasings,
+        keywords=lists["keywords"],
+        follow_up=_check_follow_up(checker, raw.get("follow_up"), (*path, "follow_up")),
+    )
+
+
+def _check_follow_up(checker: FileChecker, raw: Any, path: Path_) -> FollowUp:
+    empty = FollowUp("", ())
+    if not isinstance(raw, dict):
+        checker.add(path, f"expected a mapping with question and options, got {describe(raw)}")
+        return empty
+    checker.unknown_keys(raw, path, {"question", "options"})
+    question = checker.text(raw, path, "question")
+    items = raw.get("options")
+    if not isinstance(items, list) or not 2 <= len(items) <= 4:
+        checker.add((*path, "options"), f"expected a list of 2-4 options, got {describe(items)}")
+        return FollowUp(question, ())
+    options: list[Option] = []
+    for index, item in enumerate(items):
+        where: Path_ = (*path, "options", index)
+        if not isinstance(item, dict):
+            checker.add(where, f"expected a mapping with label and topic or part, got {describe(item)}")
+            continue
+        checker.unknown_keys(item, where, {"label", "topic", "part"})
+        label = checker.text(item, where, "label")
+        topic, part = item.get("topic"), item.get("part")
+        if (topic is None) == (part is None):
+            checker.add(where, "needs exactly one of `topic` (a topic id) or `part` (a part of this entry)")
+        elif part is not None and part not in PARTS:
+            checker.add((*where, "part"), f"unknown part {part!r} (allowed: {', '.join(PARTS)})")
+        elif topic is not None and not isinstance(topic, str):
+            checker.add((*where, "topic"), f"expected a topic id, got {describe(topic)}")
+        options.append(
+            Option(label, topic if isinstance(topic, str) else None, part if isinstance(part, str) else None)
+        )
+    return FollowUp(question, tuple(options))
+
+
+def _check_placeholders(checker: FileChecker, data: Mapping[str, Any], advice: Mapping[str, Advice]) -> None:
+    per_lang: dict[str, set[str]] = {}
+    for lang, entry in advice.items():
+        names: set[str] = set()
+        for index, message in enumerate(entry.say_this):
+            found = set(PLACEHOLDER_RE.findall(message))
+            for unknown in sorted(found - PLACEHOLDERS):
+                checker.add(
+                    (lang, "say_this", index),
+                    f"unknown placeholder {{{unknown}}} (known: {', '.join(sorted(PLACEHOLDERS))})",
+                )
+            names |= found
+        per_lang[lang] = names
+    reference = per_lang.get("en")
+    if reference is None:
+        return
+    for lang, names in per_lang.items():
+        if names != reference:
+            missing = ", ".join(f"{{{n}}}" for n in sorted(reference - names)) or "none"
+            extra = ", ".join(f"{{{n}}}" for n in sorted(names - reference)) or "none"
+            checker.add((lang, "say_this"), f"placeholders differ from en: missing {missing}; extra {extra}")
+
+
+def check_cross_references(topics: Sequence[Topic], lines_of: Callable[[str], Mapping[Path_, int]]) -> list[Problem]:
+    """Checks that need every topic: related ids, option targets, duplicate phrasings."""
+    problems: list[Problem] = []
+    known = {t.id for t in topics}
+    phrasing_owner: dict[str, tuple[str, str]] = {}
+    for topic in topics:
+        checker = FileChecker(topic.origin, lines_of(topic.origin))
+        for index, rel in enumerate(topic.related):
+            if rel == topic.id:
+                checker.add(("related", index), "a topic cannot be related to itself")
+            elif rel not in known:
+                checker.add(("related", index), f"unknown topic id {rel!r}")
+        for lang, entry in topic.advice.items():
+            for index, option in enumerate(entry.follow_up.options):
+                if option.topic is not None and option.topic not in known:
+                    checker.add((lang, "follow_up", "options", index, "topic"), f"unknown topic id {option.topic!r}")
+            for index, phrasing in enumerate(entry.phrasings):
+                key = fold(phrasing)
+                owner = phrasing_owner.get(key)
+                if owner is not None and owner[0] != topic.id:
+                    checker.add(
+                        (lang, "phrasings", index), f"the same phrasing is also under topic {owner[0]!r} ({owner[1]})"
+                    )
+                elif owner is None:
+                    phrasing_owner[key] = (topic.id, f"{topic.origin}, {lang}.phrasings")
+        problems.extend(checker.problems)
+    return problems

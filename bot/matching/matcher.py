@@ -1,0 +1,198 @@
+"""Recognise the freelancer's situation: ranked topics, calibrated scores, a decision.
+
+Scoring has two stages. Every topic gets a TF-IDF cosine between the message
+and the topic's word profile (all its phrasings, keywords, title and summary),
+computed from posting lists with numpy, so the cost grows with the message,
+not with the number of phrasings. The best few topics are then re-scored
+against their individual phrasings (IDF-weighted overlap of stems), which is
+what recognises short messages. Words the knowledge base has never seen are
+snapped to a known word when they look like a typo of one (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.kb.model import LANGS, KnowledgeBase
+from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, LangIndex, MatchIndex, build_index
+from bot.matching.result import Decision, Match, MatchResult
+from bot.matching.segments import segments
+from bot.text.language import LanguageDetector
+from bot.text.normalize import clean, content_words, fold_accents, tokenize
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    candidates: int = 6
+    # Calibration: a raw score at `midpoint` maps to 0.5; `steepness` sets how fast it rises.
+    midpoint: float = 0.22
+    steepness: float = 14.0
+    # Below this calibrated score the message is out of scope.
+    answer_from: float = 0.5
+    # The runner-up is a real alternative when its score is this close to the best.
+    ambiguous_ratio: float = 0.9
+    # ... unless the best is this sure.
+    sure_above: float = 0.85
+    # A clause counts as its own problem from this calibrated score.
+    segment_from: float = 0.6
+    typo_cutoff: float = 84.0
+    max_chars: int = 4000
+
+
+@dataclass
+class _LangQuery:
+    counts: Counter[str]
+    known_norm: float
+    coverage: float
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase, config: MatcherConfig | None = None, index: MatchIndex | None = None) -> None:
+        self.config = config or MatcherConfig()
+        self.index = index or build_index(kb)
+        self.detector = LanguageDetector(self.index.language_corpus)
+
+    # -- public -----------------------------------------------------------------
+
+    def detect_language(self, text: str, fallback: str = "en") -> str:
+        guess = self.detector.detect(tokenize(clean(text[: self.config.max_chars])))
+        return guess.lang or fallback
+
+    def match(self, text: str, lang: str | None = None, fallback_lang: str = "en") -> MatchResult:
+        truncated = len(text) > self.config.max_chars
+        body = text[: self.config.max_chars]
+        tokens = tokenize(clean(body))
+        detected = lang if lang in LANGS else (self.detector.detect(tokens).lang or fallback_lang)
+        scores = self._scores(tokens, detected)
+        order = np.argsort(-scores, kind="stable")
+        matches = tuple(
+            self._match(int(i), float(scores[i]), detected) for i in order[: max(self.config.candidates, 5)]
+        )
+        decision, problems = self._decide(body, matches, detected)
+        return MatchResult(text, detected, decision, matches, problems, truncated)
+
+    # -- scoring ----------------------------------------------------------------
+
+    def _match(self, position: int, score: float, lang: str) -> Match:
+        tid = self.index.topic_ids[position]
+        return Match(tid, score, self.index.titles[tid][lang])
+
+    def _scores(self, tokens: list[str], detected: str) -> FloatArray:
+        """Calibrated score in [0, 1] for every topic."""
+        n = self.index.size
+        best = np.zeros(n, dtype=np.float32)
+        if not tokens or n == 0:
+            return best
+        queries = {lang: self._lang_query(tokens, self.index.langs[lang], lang == detected) for lang in LANGS}
+        profile = np.zeros(n, dtype=np.float32)
+        coverage = np.zeros(n, dtype=np.float32)
+        for lang, query in queries.items():
+            if not query.counts:
+                continue
+            cos = self._profile_cosine(query, self.index.langs[lang])
+            better = cos > profile
+            profile[better] = cos[better]
+            coverage[better] = query.coverage
+        top = np.argsort(-profile, kind="stable")[: self.config.candidates]
+        for position in top:
+            p = int(position)
+            if profile[p] <= 0:
+                continue
+            nearest = max(
+                (self._nearest_phrasing(q, self.index.langs[lang], p) for lang, q in queries.items() if q.counts),
+                default=0.0,
+            )
+            raw = (0.5 * float(profile[p]) + 0.5 * nearest) * math.sqrt(float(coverage[p]))
+            best[p] = self._calibrate(raw)
+        return best
+
+    def _calibrate(self, raw: float) -> float:
+        if raw <= 0:
+            return 0.0
+        c = self.config
+        return float(1.0 / (1.0 + math.exp(-c.steepness * (raw - c.midpoint))))
+
+    def _lang_query(self, tokens: list[str], index: LangIndex, correct_typos: bool) -> _LangQuery:
+        stemmers = self.index.stemmers
+        counts: Counter[str] = Counter()
+        unknown = 0.0
+        for word in content_words(tokens, index.lang):
+            stem = stemmers.stem(index.lang, word)
+            if stem not in index.idf and correct_typos and len(word) >= TYPO_MIN_LENGTH:
+                stem = self._correct(fold_accents(word), index) or stem
+            if stem in index.idf:
+                counts[stem] += 1
+            else:
+                unknown += index.max_idf
+        known = sum(index.idf[s] for s in counts)
+        norm = math.sqrt(sum((index.idf[s] * (1.0 + math.log(c))) ** 2 for s, c in counts.items()))
+        coverage = known / (known + unknown) if known + unknown > 0 else 0.0
+        return _LangQuery(counts, norm, coverage)
+
+    def _correct(self, word: str, index: LangIndex) -> str | None:
+        choices: list[str] = []
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            choices.extend(index.surface_by_length.get(length, ()))
+        if not choices:
+            return None
+        found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=self.config.typo_cutoff)
+        return index.surface_stem[found[0]] if found else None
+
+    def _profile_cosine(self, query: _LangQuery, index: LangIndex) -> FloatArray:
+        positions: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for stem, count in query.counts.items():
+            topics, values = index.postings[stem]
+            positions.append(topics)
+            weights.append(values * np.float32(index.idf[stem] * (1.0 + math.log(count))))
+        summed = np.bincount(np.concatenate(positions), weights=np.concatenate(weights), minlength=self.index.size)
+        return (summed / (query.known_norm or 1.0)).astype(np.float32)
+
+    def _nearest_phrasing(self, query: _LangQuery, index: LangIndex, position: int) -> float:
+        stems = query.counts.keys()
+        best = 0.0
+        for phrasing in index.phrasings[position]:
+            shared = phrasing.stems.intersection(stems)
+            if not shared:
+                continue
+            overlap = sum(index.idf[s] ** 2 for s in shared)
+            best = max(best, overlap / (query.known_norm * phrasing.norm))
+        return best
+
+    # -- decision ---------------------------------------------------------------
+
+    def _decide(self, body: str, matches: tuple[Match, ...], lang: str) -> tuple[Decision, tuple[str, ...]]:
+        c = self.config
+        if not matches or matches[0].score < c.answer_from:
+            return "out_of_scope", ()
+        best = matches[0]
+        several = self._several(body, lang, matches)
+        if len(several) > 1:
+            return "several", several
+        runner = matches[1] if len(matches) > 1 else None
+        if runner and best.score < c.sure_above and runner.score >= c.ambiguous_ratio * best.score:
+            return "ambiguous", (best.id,)
+        return "confident", (best.id,)
+
+    def _several(self, body: str, lang: str, matches: tuple[Match, ...]) -> tuple[str, ...]:
+        clauses = segments(body)
+        if len(clauses) < 2:
+            return ()
+        shortlisted = {m.id for m in matches}
+        found: list[str] = []
+        for clause in clauses[:12]:
+            scores = self._scores(tokenize(clean(clause)), lang)
+            position = int(np.argmax(scores))
+            tid = self.index.topic_ids[position]
+            if scores[position] >= self.config.segment_from and tid in shortlisted and tid not in found:
+                found.append(tid)
+        return tuple(found) if len(found) > 1 else ()
+
+
+def load_matcher(kb: KnowledgeBase, config: MatcherConfig | None = None) -> Matcher:
+    return Matcher(kb, config)

@@ -1,0 +1,97 @@
+"""The storage boundary: one protocol, implemented on SQLite (default) and Redis.
+
+Nothing here stores message text. A conversation holds the topic being
+discussed, pending options, the language and the details the user gave to
+fill a script (client name, amount, ...), and expires after an idle time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+FeedbackKind = Literal["shown", "helpful", "not_helpful"]
+Outcome = Literal["resolved", "unresolved"]
+
+
+@dataclass
+class Conversation:
+    """Coaching context for one user in one conversation (a DM, a thread)."""
+
+    topic_id: str | None = None
+    lang: str = "en"
+    stage: str = "idle"  # idle | advice | clarify | checkin_offer | checkin_sent
+    pending: list[str] = field(default_factory=list)  # topic ids offered, in order
+    details: dict[str, str] = field(default_factory=dict)  # placeholder name -> value
+    follow_up_step: int = 0
+    updated_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Preferences:
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Checkin:
+    id: str
+    user_key: str
+    platform: str
+    user_id: str
+    conversation_id: str
+    topic_id: str
+    lang: str
+    due_at: float
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    topic_id: str
+    shown: int
+    helpful: int
+    not_helpful: int
+    resolved: int
+    unresolved: int
+
+    @property
+    def helpful_rate(self) -> float | None:
+        rated = self.helpful + self.not_helpful
+        return self.helpful / rated if rated else None
+
+
+class Store(Protocol):
+    """Async storage used by the engine and adapters. Raise ``StoreError`` when unusable."""
+
+    async def get_conversation(self, key: str, now: float, ttl: float) -> Conversation | None:
+        """The conversation if it was updated within ``ttl`` seconds of ``now``; else None."""
+
+    async def save_conversation(self, key: str, user_key: str, conversation: Conversation, ttl: float) -> None: ...
+
+    async def delete_conversation(self, key: str) -> None: ...
+
+    async def get_preferences(self, user_key: str) -> Preferences: ...
+
+    async def set_preferences(self, user_key: str, preferences: Preferences) -> None: ...
+
+    async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None: ...
+
+    async def record_outcome(self, topic_id: str, outcome: Outcome, user_key: str | None) -> None: ...
+
+    async def add_checkin(self, checkin: Checkin) -> None: ...
+
+    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
+        """Atomically take the check-ins due at ``now``: each is returned to exactly one caller."""
+
+    async def forget_user(self, user_key: str) -> None:
+        """Remove conversations, preferences and check-ins; detach the user from feedback and outcomes."""
+
+    async def holds_anything_about(self, user_key: str) -> bool: ...
+
+    async def stats(self) -> list[TopicStats]: ...
+
+    async def claim_event(self, event_id: str, ttl: float) -> bool:
+        """True the first time ``event_id`` is claimed within ``ttl`` seconds, False for a repeat."""
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...

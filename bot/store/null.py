@@ -1,0 +1,62 @@
+"""A store that holds nothing, for one-off answers (``coach ask``) that must not touch disk.
+
+Every call that would need memory raises ``StoreError``, so the engine answers
+without memory, exactly as it does when a real store is unavailable.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from bot.errors import StoreError
+from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats
+
+
+class NullStore:
+    def _none(self) -> NoReturn:
+        raise StoreError("no store: this answer is given without memory")
+
+    async def get_conversation(self, key: str, now: float, ttl: float) -> Conversation | None:
+        self._none()
+
+    async def save_conversation(self, key: str, user_key: str, conversation: Conversation, ttl: float) -> None:
+        self._none()
+
+    async def delete_conversation(self, key: str) -> None:
+        self._none()
+
+    async def get_preferences(self, user_key: str) -> Preferences:
+        self._none()
+
+    async def set_preferences(self, user_key: str, preferences: Preferences) -> None:
+        self._none()
+
+    async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None:
+        self._none()
+
+    async def record_outcome(self, topic_id: str, outcome: Outcome, user_key: str | None) -> None:
+        self._none()
+
+    async def add_checkin(self, checkin: Checkin) -> None:
+        self._none()
+
+    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
+        self._none()
+
+    async def forget_user(self, user_key: str) -> None:
+        self._none()
+
+    async def holds_anything_about(self, user_key: str) -> bool:
+        return False
+
+    async def stats(self) -> list[TopicStats]:
+        return []
+
+    async def claim_event(self, event_id: str, ttl: float) -> bool:
+        self._none()
+
+    async def ping(self) -> bool:
+        return False
+
+    async def close(self) -> None:
+        return None

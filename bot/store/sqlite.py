@@ -1,0 +1,433 @@
+"""The default store: one SQLite file, safe for concurrent handlers and several processes.
+
+All sqlite work runs in worker threads (``asyncio.to_thread``) on one connection
+guarded by a lock. Writes use ``BEGIN IMMEDIATE`` so that read-modify-write steps
+(claiming check-ins and events) are serialised across every connection to the file.
+Every sqlite error leaves this module as a ``StoreError`` with an operator-facing message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.errors import StoreError
+from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats
+
+T = TypeVar("T")
+
+# Each entry moves the schema from version N to N+1; never edit a released entry, append one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE conversations (
+            key TEXT PRIMARY KEY,
+            user_key TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            expires_at REAL NOT NULL
+        )""",
+        "CREATE INDEX conversations_user ON conversations (user_key)",
+        "CREATE INDEX conversations_expiry ON conversations (expires_at)",
+        "CREATE TABLE preferences (user_key TEXT PRIMARY KEY, lang TEXT)",
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            topic_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            user_key TEXT,
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX feedback_user ON feedback (user_key) WHERE user_key IS NOT NULL",
+        """CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            topic_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            user_key TEXT,
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX outcomes_user ON outcomes (user_key) WHERE user_key IS NOT NULL",
+        """CREATE TABLE checkins (
+            id TEXT PRIMARY KEY,
+            user_key TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            due_at REAL NOT NULL
+        )""",
+        "CREATE INDEX checkins_due ON checkins (due_at)",
+        "CREATE INDEX checkins_user ON checkins (user_key)",
+        "CREATE TABLE events (event_id TEXT PRIMARY KEY, expires_at REAL NOT NULL)",
+        "CREATE INDEX events_expiry ON events (expires_at)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CHECKIN_COLUMNS = "id, user_key, platform, user_id, conversation_id, topic_id, lang, due_at"
+_EVENT_PRUNE_EVERY = 64
+_CONVERSATION_FIELDS = frozenset(f.name for f in fields(Conversation))
+
+
+class SqliteStore:
+    """``Store`` on a SQLite file; two instances on one file (two replicas) are safe."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        busy_timeout_ms: int = 5000,
+        read_only: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._read_only = read_only
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._event_claims = 0
+        self._conn: sqlite3.Connection | None = self._open()
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        if not self._read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the directory for database {self.path}: {exc.strerror}") from exc
+        target = f"file:{self.path}?mode=ro" if self._read_only else str(self.path)
+        try:
+            conn = sqlite3.connect(
+                target,
+                timeout=self._busy_timeout_ms / 1000,
+                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+                check_same_thread=False,
+                uri=self._read_only,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(self._describe(exc)) from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            if not self._read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # Forgotten users must not linger in free pages of the file.
+            conn.execute("PRAGMA secure_delete = ON")
+            self._migrate(conn)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(self._describe(exc)) from exc
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = _user_version(conn)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {self.path} has schema version {version}, newer than this"
+                f" Client Coach understands ({SCHEMA_VERSION}): upgrade Client Coach"
+                " or point it at another database"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self._read_only:
+            raise StoreError(
+                f"database {self.path} needs a schema upgrade (version {version} to"
+                f" {SCHEMA_VERSION}) but was opened read-only: open it once read-write"
+            )
+        for target, statements in enumerate(MIGRATIONS, start=1):
+            with _transaction(conn):
+                # Re-read inside the lock: another process may have migrated meanwhile.
+                if _user_version(conn) >= target:
+                    continue
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+
+    def _describe(self, exc: sqlite3.Error) -> str:
+        name = getattr(exc, "sqlite_errorname", None) or ""
+        text = str(exc)
+        where = f"database {self.path}"
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return (
+                f"{where} is locked: another process held it for more than"
+                f" {self._busy_timeout_ms} ms; retry, or look for a stuck process"
+            )
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            return f"{where} is read-only: check file and directory permissions"
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text:
+            return (
+                f"{where} is corrupted or not a SQLite database: the file was left"
+                " untouched; restore it from a backup or move it aside"
+            )
+        if name == "SQLITE_FULL":
+            return f"{where} cannot grow: the disk is full"
+        if name.startswith("SQLITE_IOERR"):
+            return f"{where} hit a disk I/O error: check the disk and free space ({text})"
+        if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+            return (
+                f"{where} cannot be opened: check that its directory exists and that"
+                " file and directory permissions allow access"
+            )
+        return f"{where} failed: {text}"
+
+    def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            if self._conn is None:
+                raise StoreError(f"database {self.path} is closed")
+            try:
+                return work(self._conn)
+            except sqlite3.Error as exc:
+                raise StoreError(self._describe(exc)) from exc
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.to_thread(self._call, work)
+
+    # -- conversations --------------------------------------------------------------------
+
+    async def get_conversation(self, key: str, now: float, ttl: float) -> Conversation | None:
+        def work(conn: sqlite3.Connection) -> Conversation | None:
+            row = conn.execute("SELECT data, updated_at FROM conversations WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            data, updated_at = row
+            conversation = _load_conversation(data)
+            if conversation is None or now - updated_at > ttl:
+                with _transaction(conn):
+                    # Only the version we saw: a concurrent save must survive.
+                    conn.execute(
+                        "DELETE FROM conversations WHERE key = ? AND updated_at = ?",
+                        (key, updated_at),
+                    )
+                return None
+            return conversation
+
+        return await self._run(work)
+
+    async def save_conversation(self, key: str, user_key: str, conversation: Conversation, ttl: float) -> None:
+        data = json.dumps(asdict(conversation), separators=(",", ":"))
+        updated_at = conversation.updated_at
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO conversations (key, user_key, data, updated_at, expires_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                    " user_key = excluded.user_key, data = excluded.data,"
+                    " updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+                    (key, user_key, data, updated_at, updated_at + ttl),
+                )
+                # Expired conversations of anyone: no coaching context outlives its TTL.
+                conn.execute("DELETE FROM conversations WHERE expires_at < ?", (updated_at,))
+
+        await self._run(work)
+
+    async def delete_conversation(self, key: str) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute("DELETE FROM conversations WHERE key = ?", (key,))
+
+        await self._run(work)
+
+    # -- preferences ----------------------------------------------------------------------
+
+    async def get_preferences(self, user_key: str) -> Preferences:
+        def work(conn: sqlite3.Connection) -> Preferences:
+            row = conn.execute("SELECT lang FROM preferences WHERE user_key = ?", (user_key,)).fetchone()
+            return Preferences() if row is None else Preferences(lang=row[0])
+
+        return await self._run(work)
+
+    async def set_preferences(self, user_key: str, preferences: Preferences) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO preferences (user_key, lang) VALUES (?, ?)"
+                    " ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang",
+                    (user_key, preferences.lang),
+                )
+
+        await self._run(work)
+
+    # -- feedback, outcomes, stats --------------------------------------------------------
+
+    async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None:
+        await self._append("feedback", topic_id, kind, user_key)
+
+    async def record_outcome(self, topic_id: str, outcome: Outcome, user_key: str | None) -> None:
+        await self._append("outcomes", topic_id, outcome, user_key)
+
+    async def _append(self, table: str, topic_id: str, kind: str, user_key: str | None) -> None:
+        created_at = self._clock()
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    f"INSERT INTO {table} (topic_id, kind, user_key, created_at) VALUES (?, ?, ?, ?)",
+                    (topic_id, kind, user_key, created_at),
+                )
+
+        await self._run(work)
+
+    async def stats(self) -> list[TopicStats]:
+        query = """
+            SELECT topic_id, SUM(shown), SUM(helpful), SUM(not_helpful),
+                   SUM(resolved), SUM(unresolved)
+            FROM (
+                SELECT topic_id, kind = 'shown' AS shown, kind = 'helpful' AS helpful,
+                       kind = 'not_helpful' AS not_helpful, 0 AS resolved, 0 AS unresolved
+                FROM feedback
+                UNION ALL
+                SELECT topic_id, 0, 0, 0, kind = 'resolved', kind = 'unresolved'
+                FROM outcomes
+            )
+            GROUP BY topic_id
+            ORDER BY topic_id
+        """
+
+        def work(conn: sqlite3.Connection) -> list[TopicStats]:
+            return [TopicStats(*row) for row in conn.execute(query).fetchall()]
+
+        return await self._run(work)
+
+    # -- check-ins ------------------------------------------------------------------------
+
+    async def add_checkin(self, checkin: Checkin) -> None:
+        values = (
+            checkin.id,
+            checkin.user_key,
+            checkin.platform,
+            checkin.user_id,
+            checkin.conversation_id,
+            checkin.topic_id,
+            checkin.lang,
+            checkin.due_at,
+        )
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    f"INSERT OR REPLACE INTO checkins ({_CHECKIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+
+        await self._run(work)
+
+    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
+        def work(conn: sqlite3.Connection) -> list[Checkin]:
+            # BEGIN IMMEDIATE takes the write lock before reading, so no other
+            # connection can select the same rows between our SELECT and DELETE.
+            with _transaction(conn):
+                rows = conn.execute(
+                    f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
+                    (now, limit),
+                ).fetchall()
+                # Claimed check-ins are deleted: nothing about the user is kept once handed out.
+                conn.executemany("DELETE FROM checkins WHERE id = ?", [(r[0],) for r in rows])
+            return [Checkin(*row) for row in rows]
+
+        return await self._run(work)
+
+    # -- privacy --------------------------------------------------------------------------
+
+    async def forget_user(self, user_key: str) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                for table in ("conversations", "preferences", "checkins"):
+                    conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
+                for table in ("feedback", "outcomes"):
+                    conn.execute(f"UPDATE {table} SET user_key = NULL WHERE user_key = ?", (user_key,))
+
+        await self._run(work)
+
+    async def holds_anything_about(self, user_key: str) -> bool:
+        tables = ("conversations", "preferences", "checkins", "feedback", "outcomes")
+        query = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_key = :user)" for table in tables)
+
+        def work(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(f"SELECT {query}", {"user": user_key}).fetchone()
+            return bool(row[0])
+
+        return await self._run(work)
+
+    # -- events ---------------------------------------------------------------------------
+
+    async def claim_event(self, event_id: str, ttl: float) -> bool:
+        now = self._clock()
+        self._event_claims += 1
+        prune = self._event_claims % _EVENT_PRUNE_EVERY == 0
+
+        def work(conn: sqlite3.Connection) -> bool:
+            with _transaction(conn):
+                # A new id inserts; an expired one is taken over; a live one changes nothing.
+                conn.execute(
+                    "INSERT INTO events (event_id, expires_at) VALUES (?, ?)"
+                    " ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at"
+                    " WHERE events.expires_at <= ?",
+                    (event_id, now + ttl, now),
+                )
+                claimed = int(conn.execute("SELECT changes()").fetchone()[0]) == 1
+                if prune:
+                    conn.execute("DELETE FROM events WHERE expires_at <= ?", (now,))
+            return claimed
+
+        return await self._run(work)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def ping(self) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            return bool(conn.execute("SELECT 1").fetchone() == (1,))
+
+        try:
+            return await self._run(work)
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        def work() -> None:
+            with self._lock:
+                conn, self._conn = self._conn, None
+                if conn is not None:
+                    conn.close()
+
+        await asyncio.to_thread(work)
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            # The original error is the one worth reporting.
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _load_conversation(data: str) -> Conversation | None:
+    """The stored conversation, or None when the row cannot be read (it is then dropped)."""
+    try:
+        raw: Any = json.loads(data)
+        if not isinstance(raw, dict):
+            return None
+        return Conversation(**{k: v for k, v in raw.items() if k in _CONVERSATION_FIELDS})
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,83 @@
+"""Which of en / es / ca / fi a message is written in.
+
+A small naive-Bayes model over words and character trigrams, trained at load
+time on the knowledge base's own text in each language, plus a few letters
+that only one of the languages uses (ñ ¿ ¡ for Spanish, ç · à è ò for
+Catalan, ä ö for Finnish). Too little evidence returns None so the caller can
+fall back to the user's preference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.text.stopwords import STOPWORDS
+
+LANGS = ("en", "es", "ca", "fi")
+_MARKERS: dict[str, tuple[str, ...]] = {
+    "es": ("ñ", "¿", "¡"),
+    "ca": ("ç", "·", "à", "è", "ò", "ï"),
+    "fi": ("ä", "ö", "å"),
+}
+_MARKER_BONUS = 4.0
+# Function words are the strongest cue in short messages; each counts as this many trigrams.
+_STOPWORD_WEIGHT = 3.0
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    lang: str | None
+    margin: float
+
+
+def _trigrams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
+class LanguageDetector:
+    def __init__(self, corpus: Mapping[str, Iterable[str]]) -> None:
+        counts: dict[str, Counter[str]] = {}
+        for lang in LANGS:
+            counter: Counter[str] = Counter()
+            for text in corpus.get(lang, ()):
+                for word in text.casefold().split():
+                    word = word.strip(".,;:!?¿¡()\"'«»")
+                    if word:
+                        counter.update(_trigrams(word))
+            counts[lang] = counter
+        vocab = set().union(*counts.values())
+        self._vocab_size = max(len(vocab), 1)
+        self._log_prob: dict[str, dict[str, float]] = {}
+        self._unseen: dict[str, float] = {}
+        for lang, counter in counts.items():
+            total = sum(counter.values()) + self._vocab_size
+            self._log_prob[lang] = {g: math.log((c + 1) / total) for g, c in counter.items()}
+            self._unseen[lang] = math.log(1 / total)
+
+    def detect(self, words: list[str]) -> LanguageGuess:
+        """Guess from already cleaned, lower-cased words."""
+        if not words:
+            return LanguageGuess(None, 0.0)
+        scores = dict.fromkeys(LANGS, 0.0)
+        evidence = 0
+        for word in words[:400]:
+            grams = _trigrams(word)
+            for lang in LANGS:
+                table, unseen = self._log_prob[lang], self._unseen[lang]
+                scores[lang] += sum(table.get(g, unseen) for g in grams)
+                if word in STOPWORDS[lang]:
+                    scores[lang] += _STOPWORD_WEIGHT
+            evidence += len(grams)
+        text = "".join(words)
+        for lang, letters in _MARKERS.items():
+            if any(letter in text for letter in letters):
+                scores[lang] += _MARKER_BONUS * 3
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        margin = (ranked[0][1] - ranked[1][1]) / max(evidence, 1)
+        if evidence < 3 or not any(ch.isalpha() for ch in text):
+            return LanguageGuess(None, 0.0)
+        return LanguageGuess(ranked[0][0], margin)

@@ -1,0 +1,411 @@
+"""SqliteStore: behaviour, concurrency across instances, migrations and faults."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError, StoreError
+from bot.settings import Settings
+from bot.store.base import Checkin, Conversation, Preferences, TopicStats
+from bot.store.factory import open_store
+from bot.store.sqlite import SCHEMA_VERSION, SqliteStore
+
+TTL = 7200.0
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "coach.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    s = SqliteStore(db_path)
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def twin(db_path: Path, store: SqliteStore) -> AsyncIterator[SqliteStore]:
+    """A second instance on the same file, as a second replica would have."""
+    s = SqliteStore(db_path)
+    yield s
+    await s.close()
+
+
+def checkin(n: int, due_at: float, user_key: str = "slack:T1:U1") -> Checkin:
+    return Checkin(
+        id=f"c{n:03d}",
+        user_key=user_key,
+        platform="slack",
+        user_id="U1",
+        conversation_id="D1",
+        topic_id="late-payment",
+        lang="en",
+        due_at=due_at,
+    )
+
+
+# -- conversations and preferences ----------------------------------------------------------
+
+
+async def test_conversation_round_trip(store: SqliteStore, db_path: Path) -> None:
+    conv = Conversation(
+        topic_id="late-payment",
+        lang="es",
+        stage="advice",
+        pending=["scope-creep", "late-payment"],
+        details={"client": "Acme Ltd", "amount": "1 200 €"},
+        follow_up_step=2,
+        updated_at=1000.0,
+    )
+    await store.save_conversation("slack:T1:D1", "slack:T1:U1", conv, TTL)
+
+    assert db_path.parent.is_dir()
+    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) == conv
+    assert await store.get_conversation("slack:T1:D2", now=1000.0, ttl=TTL) is None
+
+    await store.delete_conversation("slack:T1:D1")
+    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) is None
+
+
+async def test_conversation_save_overwrites(store: SqliteStore) -> None:
+    await store.save_conversation("k", "u", Conversation(stage="clarify", updated_at=10.0), TTL)
+    await store.save_conversation("k", "u", Conversation(stage="advice", updated_at=20.0), TTL)
+
+    got = await store.get_conversation("k", now=20.0, ttl=TTL)
+    assert got is not None
+    assert (got.stage, got.updated_at) == ("advice", 20.0)
+
+
+async def test_conversation_expires_after_idle_ttl(store: SqliteStore) -> None:
+    await store.save_conversation("k", "u", Conversation(topic_id="t", updated_at=1000.0), 60)
+
+    assert await store.get_conversation("k", now=1060.0, ttl=60) is not None  # exactly ttl
+    assert await store.get_conversation("k", now=1060.5, ttl=60) is None
+    # The stale row was deleted, not just hidden.
+    assert await store.get_conversation("k", now=1000.0, ttl=60) is None
+    assert not await store.holds_anything_about("u")
+
+
+async def test_preferences(store: SqliteStore) -> None:
+    assert await store.get_preferences("u") == Preferences()
+
+    await store.set_preferences("u", Preferences(lang="fi"))
+    assert await store.get_preferences("u") == Preferences(lang="fi")
+
+    await store.set_preferences("u", Preferences(lang=None))
+    assert await store.get_preferences("u") == Preferences()
+    assert await store.get_preferences("other") == Preferences()
+
+
+# -- feedback, stats, forgetting ------------------------------------------------------------
+
+
+async def test_feedback_and_outcomes_make_stats(store: SqliteStore) -> None:
+    assert await store.stats() == []
+    for kind in ("shown", "shown", "helpful", "not_helpful"):
+        await store.record_feedback("scope-creep", kind, "u1")
+    await store.record_feedback("late-payment", "shown", None)
+    await store.record_outcome("late-payment", "resolved", "u1")
+    await store.record_outcome("late-payment", "unresolved", "u2")
+    await store.record_outcome("late-payment", "resolved", None)
+    await store.record_outcome("ghosting", "unresolved", None)
+
+    assert await store.stats() == [
+        TopicStats("ghosting", 0, 0, 0, 0, 1),
+        TopicStats("late-payment", 1, 0, 0, 2, 1),
+        TopicStats("scope-creep", 2, 1, 1, 0, 0),
+    ]
+
+
+async def test_forget_user_removes_everything_but_keeps_counts(store: SqliteStore) -> None:
+    for user in ("u1", "u2"):
+        await store.save_conversation(f"{user}-dm", user, Conversation(updated_at=5.0), TTL)
+        await store.set_preferences(user, Preferences(lang="ca"))
+        await store.add_checkin(checkin(1 if user == "u1" else 2, due_at=10.0, user_key=user))
+        await store.record_feedback("t", "helpful", user)
+        await store.record_outcome("t", "resolved", user)
+    before = await store.stats()
+    assert await store.holds_anything_about("u1")
+
+    await store.forget_user("u1")
+
+    assert not await store.holds_anything_about("u1")
+    assert await store.holds_anything_about("u2")
+    assert await store.stats() == before == [TopicStats("t", 0, 2, 0, 2, 0)]
+    assert await store.get_conversation("u1-dm", now=5.0, ttl=TTL) is None
+    assert await store.get_conversation("u2-dm", now=5.0, ttl=TTL) is not None
+    assert await store.get_preferences("u1") == Preferences()
+    assert [c.user_key for c in await store.claim_due_checkins(now=10.0)] == ["u2"]
+
+
+# -- check-ins and events -------------------------------------------------------------------
+
+
+async def test_checkins_are_returned_once_when_due(store: SqliteStore) -> None:
+    await store.add_checkin(checkin(1, due_at=100.0))
+    await store.add_checkin(checkin(2, due_at=200.0))
+
+    assert await store.claim_due_checkins(now=99.0) == []
+    assert await store.claim_due_checkins(now=150.0) == [checkin(1, due_at=100.0)]
+    assert await store.claim_due_checkins(now=150.0) == []
+    assert await store.claim_due_checkins(now=300.0) == [checkin(2, due_at=200.0)]
+    assert await store.claim_due_checkins(now=300.0) == []
+
+
+async def test_claim_respects_limit(store: SqliteStore) -> None:
+    for n in range(5):
+        await store.add_checkin(checkin(n, due_at=float(n)))
+
+    first = await store.claim_due_checkins(now=10.0, limit=3)
+    rest = await store.claim_due_checkins(now=10.0, limit=3)
+    assert [c.id for c in first] == ["c000", "c001", "c002"]
+    assert [c.id for c in rest] == ["c003", "c004"]
+
+
+async def test_two_instances_claim_disjoint_checkins_concurrently(store: SqliteStore, twin: SqliteStore) -> None:
+    for n in range(60):
+        await store.add_checkin(checkin(n, due_at=float(n)))
+    for n in range(60, 70):
+        await store.add_checkin(checkin(n, due_at=1000.0 + n))  # not due
+
+    results = await asyncio.gather(
+        *(s.claim_due_checkins(now=500.0, limit=4) for _ in range(12) for s in (store, twin))
+    )
+
+    ids = [c.id for batch in results for c in batch]
+    assert len(ids) == len(set(ids)) == 60
+    assert set(ids) == {f"c{n:03d}" for n in range(60)}
+    assert await twin.claim_due_checkins(now=500.0) == []
+
+
+async def test_two_instances_claim_disjoint_checkins_from_threads(store: SqliteStore, twin: SqliteStore) -> None:
+    for n in range(80):
+        await store.add_checkin(checkin(n, due_at=float(n)))
+    claimed: list[list[str]] = []
+    start = threading.Barrier(4)
+
+    def worker(s: SqliteStore) -> None:
+        start.wait()
+        mine: list[str] = []
+        while batch := asyncio.run(s.claim_due_checkins(now=500.0, limit=3)):
+            mine.extend(c.id for c in batch)
+        claimed.append(mine)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in (store, twin, store, twin)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    ids = [i for mine in claimed for i in mine]
+    assert len(claimed) == 4
+    assert len(ids) == len(set(ids)) == 80
+
+
+async def test_claim_event_once_across_instances(store: SqliteStore, twin: SqliteStore) -> None:
+    results = await asyncio.gather(*(s.claim_event("evt-1", ttl=60) for _ in range(20) for s in (store, twin)))
+    assert results.count(True) == 1
+    assert await twin.claim_event("evt-2", ttl=60)
+    assert not await store.claim_event("evt-2", ttl=60)
+
+
+async def test_expired_event_can_be_claimed_again(db_path: Path) -> None:
+    now = [1000.0]
+    s = SqliteStore(db_path, clock=lambda: now[0])
+    try:
+        assert await s.claim_event("evt", ttl=60)
+        now[0] = 1059.0
+        assert not await s.claim_event("evt", ttl=60)
+        now[0] = 1061.0
+        assert await s.claim_event("evt", ttl=60)
+        assert not await s.claim_event("evt", ttl=60)
+    finally:
+        await s.close()
+
+
+async def test_concurrent_writes_from_two_instances_are_all_counted(store: SqliteStore, twin: SqliteStore) -> None:
+    await asyncio.gather(
+        *(store.record_feedback("t", "shown", f"u{n}") for n in range(200)),
+        *(twin.record_feedback("t", "shown", None) for _ in range(200)),
+    )
+    assert await store.stats() == [TopicStats("t", 400, 0, 0, 0, 0)]
+
+
+# -- migrations -----------------------------------------------------------------------------
+
+
+def user_version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def test_fresh_file_gets_current_schema_and_reopen_keeps_data(db_path: Path) -> None:
+    s = SqliteStore(db_path)
+    await s.set_preferences("u", Preferences(lang="es"))
+    await s.close()
+    assert SCHEMA_VERSION >= 1
+    assert user_version(db_path) == SCHEMA_VERSION
+
+    again = SqliteStore(db_path)
+    try:
+        assert await again.get_preferences("u") == Preferences(lang="es")
+        assert user_version(db_path) == SCHEMA_VERSION
+    finally:
+        await again.close()
+
+
+async def test_newer_schema_is_refused(db_path: Path) -> None:
+    s = SqliteStore(db_path)
+    await s.set_preferences("u", Preferences(lang="es"))
+    await s.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+
+    with pytest.raises(StoreError, match="newer") as info:
+        SqliteStore(db_path)
+
+    assert str(db_path) in str(info.value)
+    assert user_version(db_path) == SCHEMA_VERSION + 1
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT lang FROM preferences").fetchall() == [("es",)]
+    conn.close()
+
+
+# -- faults ---------------------------------------------------------------------------------
+
+
+async def test_read_only_database_raises_store_error(db_path: Path) -> None:
+    s = SqliteStore(db_path)
+    await s.record_feedback("t", "shown", None)
+    await s.close()
+
+    if os.geteuid() != 0:
+        # A real permission problem; root bypasses permissions, hence the branch below.
+        db_path.chmod(0o444)
+        db_path.parent.chmod(0o555)
+        try:
+            with pytest.raises(StoreError, match="permissions") as info:
+                ro = SqliteStore(db_path)
+                try:
+                    await ro.record_feedback("t", "shown", None)
+                finally:
+                    await ro.close()
+        finally:
+            db_path.parent.chmod(0o755)
+            db_path.chmod(0o644)
+    else:
+        ro = SqliteStore(db_path, read_only=True)
+        try:
+            assert await ro.stats() == [TopicStats("t", 1, 0, 0, 0, 0)]
+            with pytest.raises(StoreError, match="read-only: check file") as info:
+                await ro.record_feedback("t", "shown", None)
+        finally:
+            await ro.close()
+
+    assert str(db_path) in str(info.value)
+    assert isinstance(info.value.__cause__, sqlite3.Error)
+
+
+@pytest.mark.parametrize("damage", ["garbage file", "damaged header"])
+async def test_corrupted_file_is_reported_and_left_untouched(db_path: Path, damage: str) -> None:
+    if damage == "garbage file":
+        db_path.parent.mkdir(parents=True)
+        db_path.write_bytes(b"definitely not sqlite " * 400)
+    else:
+        s = SqliteStore(db_path)
+        await s.record_feedback("t", "shown", "u")
+        await s.close()
+        data = bytearray(db_path.read_bytes())
+        data[:100] = b"\xff" * 100
+        db_path.write_bytes(bytes(data))
+    original = db_path.read_bytes()
+
+    with pytest.raises(StoreError, match="corrupted") as info:
+        SqliteStore(db_path)
+
+    assert str(db_path) in str(info.value)
+    assert isinstance(info.value.__cause__, sqlite3.DatabaseError)
+    assert db_path.read_bytes() == original
+
+
+async def test_locked_database_raises_then_recovers(db_path: Path) -> None:
+    s = SqliteStore(db_path, busy_timeout_ms=50)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StoreError, match="locked") as info:
+            await s.record_feedback("t", "shown", None)
+        assert str(db_path) in str(info.value)
+        assert isinstance(info.value.__cause__, sqlite3.OperationalError)
+        other.execute("ROLLBACK")
+
+        await s.record_feedback("t", "shown", None)
+        assert await s.stats() == [TopicStats("t", 1, 0, 0, 0, 0)]
+    finally:
+        other.close()
+        await s.close()
+
+
+async def test_unopenable_path_raises_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+
+    with pytest.raises(StoreError, match="directory"):
+        SqliteStore(blocker / "coach.db")
+
+
+async def test_ping_and_close(db_path: Path) -> None:
+    s = SqliteStore(db_path)
+    assert await s.ping()
+
+    await s.close()
+    await s.close()
+
+    assert not await s.ping()
+    with pytest.raises(StoreError, match="closed"):
+        await s.stats()
+
+
+# -- factory --------------------------------------------------------------------------------
+
+
+async def test_open_store_uses_db_path_or_sqlite_url(tmp_path: Path) -> None:
+    default = open_store(Settings(db_path=tmp_path / "a" / "coach.db"))
+    from_url = open_store(Settings(store_url=f"sqlite:///{tmp_path}/b/coach.db"))
+    try:
+        assert isinstance(default, SqliteStore)
+        assert isinstance(from_url, SqliteStore)
+        assert default.path == tmp_path / "a" / "coach.db"
+        assert from_url.path == tmp_path / "b" / "coach.db"
+        assert from_url.path.exists()
+    finally:
+        await default.close()
+        await from_url.close()
+
+
+@pytest.mark.parametrize("url", ["postgres://db/coach", "sqlite:///", "coach.db"])
+def test_open_store_rejects_unknown_urls(url: str) -> None:
+    with pytest.raises(ConfigError, match="COACH_STORE_URL must be"):
+        open_store(Settings(store_url=url))
+
+
+def test_open_store_redis_without_support(monkeypatch: pytest.MonkeyPatch) -> None:
+    # None in sys.modules makes the import fail as if the module were not installed.
+    monkeypatch.setitem(sys.modules, "bot.store.redis_store", None)
+
+    with pytest.raises(ConfigError, match=r"pip install 'client-coach\[redis\]'"):
+        open_store(Settings(store_url="redis://localhost:6379/0"))
