@@ -160,6 +160,29 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    # The platform libraries are imported here, on demand, so the core never loads them.
+    if args.platform == "slack":
+        from adapters.slack.runner import serve_slack
+
+        serve_slack(settings, http=args.http, host=args.host, port=args.port)
+    else:
+        from adapters.discord.runner import serve_discord
+
+        serve_discord(settings, sync_guild=args.sync_guild)
+    return 0
+
+
+def _discord(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.discord.runner import invite_url, sync_commands
+
+    if args.discord_command == "sync":
+        sync_commands(settings)
+    else:
+        print(invite_url(settings, client_id=args.client_id))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="Client Coach: advice for freelancers with difficult clients."
@@ -212,6 +235,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="per-topic usage, feedback and outcomes")
     stats.set_defaults(run=_stats)
+
+    serve = commands.add_parser("serve", help="run the bot on Slack or Discord")
+    serve.add_argument("platform", choices=("slack", "discord"))
+    serve.add_argument("--http", action="store_true", help="Slack: HTTP mode instead of Socket Mode")
+    serve.add_argument("--host", default="0.0.0.0", help="Slack HTTP mode: address to listen on")
+    serve.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port (default 3000)")
+    serve.add_argument("--sync-guild", type=int, help="Discord: sync slash commands to this guild first (development)")
+    serve.set_defaults(run=_serve)
+
+    discord = commands.add_parser("discord", help="Discord deployment helpers")
+    discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="DISCORD_COMMAND")
+    discord_commands.add_parser("sync", help="sync slash commands globally (once per deploy)").set_defaults(
+        run=_discord
+    )
+    invite = discord_commands.add_parser("invite-url", help="print the OAuth2 URL to add the bot to a server")
+    invite.add_argument("--client-id", help="application id (default: read from the token)")
+    invite.set_defaults(run=_discord)
     return parser
 
 

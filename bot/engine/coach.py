@@ -363,6 +363,14 @@ class Coach:
         found = process.extractOne(name, list(choices), scorer=fuzz.WRatio, score_cutoff=80)
         return self.kb.topics[choices[found[0]]] if found else None
 
+    def topic_choices(self, typed: str, lang: str, limit: int = 25) -> list[Choice]:
+        """Topics for autocomplete: titles in ``lang`` that fit what was typed so far, best first."""
+        titles = {tid: tp.in_lang(lang).title for tid, tp in self.kb.topics.items()}
+        if not typed.strip():
+            return [Choice(f"topic:{tid}", title) for tid, title in list(titles.items())[:limit]]
+        found = process.extract(typed, titles, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+        return [Choice(f"topic:{tid}", title) for title, _score, tid in found]
+
     async def _stats(self, lang: str) -> Reply:
         rows = await self.store.stats()
         if not rows:

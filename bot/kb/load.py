@@ -76,6 +76,9 @@ def check_knowledge(
 
     lines_by_file: dict[str, Mapping[Path_, int]] = {}
     topics: dict[str, Topic] = {}
+    # Ids of files that exist but failed validation: their own problems are reported
+    # already, so references to them from other files are not errors too.
+    declared: set[str] = set()
     for directory in (builtin, *extra_dirs):
         is_team = directory != builtin
         if not directory.is_dir():
@@ -83,9 +86,11 @@ def check_knowledge(
         for path in _topic_files(directory):
             parsed = _read(path, problems)
             if parsed is None:
+                declared.add(path.stem)
                 continue
             data, lines = parsed
             name = _display(path)
+            declared.add(data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else path.stem)
             lines_by_file[name] = lines
             topic, found = check_topic(name, path.stem, data, lines, sources)
             problems.extend(found)
@@ -104,7 +109,9 @@ def check_knowledge(
                 continue
             topics[topic.id] = topic
 
-    problems.extend(check_cross_references(list(topics.values()), lambda f: lines_by_file.get(f, {})))
+    problems.extend(
+        check_cross_references(list(topics.values()), lambda f: lines_by_file.get(f, {}), declared | set(topics))
+    )
     if problems:
         return None, problems
     origins = tuple(_display(d) for d in (builtin, *extra_dirs))

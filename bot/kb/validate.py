@@ -299,10 +299,14 @@ def _check_placeholders(checker: FileChecker, data: Mapping[str, Any], advice: M
             checker.add((lang, "say_this"), f"placeholders differ from en: missing {missing}; extra {extra}")
 
 
-def check_cross_references(topics: Sequence[Topic], lines_of: Callable[[str], Mapping[Path_, int]]) -> list[Problem]:
-    """Checks that need every topic: related ids, option targets, duplicate phrasings."""
+def check_cross_references(
+    topics: Sequence[Topic], lines_of: Callable[[str], Mapping[Path_, int]], known: set[str]
+) -> list[Problem]:
+    """Checks that need every topic: related ids, option targets, duplicate phrasings.
+
+    ``known`` holds every topic id that exists, including those of files that failed validation.
+    """
     problems: list[Problem] = []
-    known = {t.id for t in topics}
     phrasing_owner: dict[str, tuple[str, str]] = {}
     for topic in topics:
         checker = FileChecker(topic.origin, lines_of(topic.origin))

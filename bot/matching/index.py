@@ -59,7 +59,7 @@ class MatchIndex:
 
 
 def stems_of(stemmers: Stemmers, lang: str, text: str) -> list[str]:
-    return [stemmers.stem(lang, w) for w in content_words(tokenize(clean(text)), lang)]
+    return [stemmers.stem(lang, w) for w in content_words(tokenize(clean(text)))]
 
 
 def _weighted_texts(kb: KnowledgeBase, topic_id: str, lang: str) -> Iterable[tuple[str, float]]:
@@ -86,7 +86,7 @@ def build_index(kb: KnowledgeBase, stemmers: Stemmers | None = None) -> MatchInd
         for tid in topic_ids:
             counts: dict[str, float] = defaultdict(float)
             for text, weight in _weighted_texts(kb, tid, lang):
-                words = content_words(tokenize(clean(text)), lang)
+                words = content_words(tokenize(clean(text)))
                 for word in words:
                     stem = stemmers.stem(lang, word)
                     counts[stem] += weight

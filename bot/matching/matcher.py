@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, LangIndex, MatchIndex, build_index
@@ -40,7 +41,8 @@ class MatcherConfig:
     sure_above: float = 0.85
     # A clause counts as its own problem from this calibrated score.
     segment_from: float = 0.6
-    typo_cutoff: float = 84.0
+    # Query words in languages other than the detected one count this much.
+    other_language_weight: float = 0.8
     max_chars: int = 4000
 
 
@@ -95,6 +97,8 @@ class Matcher:
             if not query.counts:
                 continue
             cos = self._profile_cosine(query, self.index.langs[lang])
+            if lang != detected:
+                cos *= np.float32(self.config.other_language_weight)
             better = cos > profile
             profile[better] = cos[better]
             coverage[better] = query.coverage
@@ -104,7 +108,12 @@ class Matcher:
             if profile[p] <= 0:
                 continue
             nearest = max(
-                (self._nearest_phrasing(q, self.index.langs[lang], p) for lang, q in queries.items() if q.counts),
+                (
+                    self._nearest_phrasing(q, self.index.langs[lang], p)
+                    * (1.0 if lang == detected else self.config.other_language_weight)
+                    for lang, q in queries.items()
+                    if q.counts
+                ),
                 default=0.0,
             )
             raw = (0.5 * float(profile[p]) + 0.5 * nearest) * math.sqrt(float(coverage[p]))
@@ -121,7 +130,7 @@ class Matcher:
         stemmers = self.index.stemmers
         counts: Counter[str] = Counter()
         unknown = 0.0
-        for word in content_words(tokens, index.lang):
+        for word in content_words(tokens):
             stem = stemmers.stem(index.lang, word)
             if stem not in index.idf and correct_typos and len(word) >= TYPO_MIN_LENGTH:
                 stem = self._correct(fold_accents(word), index) or stem
@@ -135,12 +144,13 @@ class Matcher:
         return _LangQuery(counts, norm, coverage)
 
     def _correct(self, word: str, index: LangIndex) -> str | None:
+        """The known word this one is a typo of: one edit (a transposition counts as one) away."""
         choices: list[str] = []
         for length in (len(word) - 1, len(word), len(word) + 1):
             choices.extend(index.surface_by_length.get(length, ()))
         if not choices:
             return None
-        found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=self.config.typo_cutoff)
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
         return index.surface_stem[found[0]] if found else None
 
     def _profile_cosine(self, query: _LangQuery, index: LangIndex) -> FloatArray:
@@ -180,7 +190,7 @@ class Matcher:
         return "confident", (best.id,)
 
     def _several(self, body: str, lang: str, matches: tuple[Match, ...]) -> tuple[str, ...]:
-        clauses = segments(body)
+        clauses = segments(body, lang)
         if len(clauses) < 2:
             return ()
         shortlisted = {m.id for m in matches}

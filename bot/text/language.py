@@ -25,6 +25,10 @@ _MARKERS: dict[str, tuple[str, ...]] = {
 _MARKER_BONUS = 4.0
 # Function words are the strongest cue in short messages; each counts as this many trigrams.
 _STOPWORD_WEIGHT = 3.0
+_SMOOTHING = 0.5
+# Below this much evidence (trigrams) and margin per trigram, the guess is not trusted.
+_MIN_EVIDENCE = 4
+_MIN_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,17 @@ class LanguageDetector:
                     if word:
                         counter.update(_trigrams(word))
             counts[lang] = counter
-        vocab = set().union(*counts.values())
-        self._vocab_size = max(len(vocab), 1)
+        vocab = max(len(set().union(*counts.values())), 1)
         self._log_prob: dict[str, dict[str, float]] = {}
         self._unseen: dict[str, float] = {}
         for lang, counter in counts.items():
-            total = sum(counter.values()) + self._vocab_size
-            self._log_prob[lang] = {g: math.log((c + 1) / total) for g, c in counter.items()}
-            self._unseen[lang] = math.log(1 / total)
+            # Smoothing proportional to each corpus' size gives every language the same
+            # probability for an unseen trigram, so a larger corpus is not penalised.
+            total = max(sum(counter.values()), 1)
+            pseudo = _SMOOTHING * total / vocab
+            denominator = total * (1 + _SMOOTHING)
+            self._log_prob[lang] = {g: math.log((c + pseudo) / denominator) for g, c in counter.items()}
+            self._unseen[lang] = math.log(pseudo / denominator)
 
     def detect(self, words: list[str]) -> LanguageGuess:
         """Guess from already cleaned, lower-cased words."""
@@ -78,6 +85,6 @@ class LanguageDetector:
                 scores[lang] += _MARKER_BONUS * 3
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         margin = (ranked[0][1] - ranked[1][1]) / max(evidence, 1)
-        if evidence < 3 or not any(ch.isalpha() for ch in text):
-            return LanguageGuess(None, 0.0)
+        if evidence < _MIN_EVIDENCE or margin < _MIN_MARGIN or not any(ch.isalpha() for ch in text):
+            return LanguageGuess(None, margin)
         return LanguageGuess(ranked[0][0], margin)

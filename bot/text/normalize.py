@@ -8,7 +8,7 @@ import unicodedata
 import snowballstemmer
 
 from bot.text.markup import strip_markup
-from bot.text.stopwords import STOPWORDS
+from bot.text.stopwords import ALL_STOPWORDS, STOPWORDS
 
 STEMMER_NAMES = {"en": "english", "es": "spanish", "ca": "catalan", "fi": "finnish"}
 # Letters (any script), digits; apostrophes and the Catalan middle dot split words.
@@ -51,7 +51,12 @@ class Stemmers:
         return hit
 
 
-def content_words(tokens: list[str], lang: str) -> list[str]:
-    """Drop stopwords of ``lang`` and one-letter tokens (digits are kept: '60 days')."""
-    stop = STOPWORDS[lang]
+def content_words(tokens: list[str], lang: str | None = None) -> list[str]:
+    """Drop stopwords and one-letter tokens (digits are kept: '60 days').
+
+    With no ``lang``, the stopwords of every language go: a message is scored
+    against each language's index, and another language's function words
+    ("la", "es", "on") must not pass for content there.
+    """
+    stop = STOPWORDS[lang] if lang else ALL_STOPWORDS
     return [t for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]

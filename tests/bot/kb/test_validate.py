@@ -1,0 +1,200 @@
+"""The validator: shipped knowledge passes; each kind of error is reported precisely."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.errors import KnowledgeError
+from bot.kb.load import check_knowledge, load_knowledge
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "kb"
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def edit(kb_dir: Path, topic: str, change: Callable[[dict[str, Any]], None]) -> Path:
+    path = kb_dir / "topics" / f"{topic}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def problems(kb_dir: Path, extra: list[Path] | None = None) -> list[str]:
+    kb, found = check_knowledge(kb_dir, extra or [])
+    assert kb is None, "expected the knowledge base to be rejected"
+    return [str(p) for p in found]
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_fixture_knowledge_is_valid() -> None:
+    kb = load_knowledge(FIXTURE)
+    assert set(kb.topics) == {"late-payment", "scope-creep", "yelling-client"}
+
+
+def test_step_count_is_reported_with_file_line_and_field(kb_dir: Path) -> None:
+    path = edit(kb_dir, "scope-creep", lambda d: d["es"].__setitem__("steps", ["Uno.", "Dos."]))
+    es_steps_line = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "steps:"][1]
+    assert problems(kb_dir) == [f"{path}:{es_steps_line}: es.steps: expected a list of 3-7 strings, got 2"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.__setitem__("colour", "blue"), "colour: unknown key"),
+        (lambda d: d["en"].__setitem__("tone", "warm"), "en.tone: unknown key"),
+        (lambda d: d.pop("fi"), "fi: is required: every topic needs en, es, ca and fi"),
+        (lambda d: d["ca"].pop("summary"), "ca.summary: is required"),
+        (lambda d: d["en"].__setitem__("steps", "do it"), "en.steps: expected a list of 3-7 strings, got a string"),
+        (lambda d: d["en"].__setitem__("title", 42), "en.title: expected a non-empty string, got a number"),
+        (
+            lambda d: d["es"].__setitem__("phrasings", d["es"]["phrasings"][:5]),
+            "es.phrasings: expected a list of at least 8 strings, got 5",
+        ),
+        (
+            lambda d: d["en"].__setitem__("phrasings", d["en"]["phrasings"][:11]),
+            "en.phrasings: expected a list of at least 12 strings, got 11",
+        ),
+        (
+            lambda d: d.__setitem__("id", "scope-creeping"),
+            "id: id 'scope-creeping' does not match the file name 'scope-creep'",
+        ),
+        (lambda d: d.__setitem__("related", ["no-such-topic"]), "related[0]: unknown topic id 'no-such-topic'"),
+        (lambda d: d.__setitem__("related", ["scope-creep"]), "related[0]: a topic cannot be related to itself"),
+        (
+            lambda d: d.__setitem__("sources", [{"article": "blog", "section": "x"}]),
+            "sources[0].article: unknown article 'blog'",
+        ),
+        (
+            lambda d: d.__setitem__("sources", [{"article": "boundaries", "section": "Nope"}]),
+            "sources[0].section: article 'boundaries' has no section 'Nope'",
+        ),
+        (lambda d: d.__setitem__("sources", []), "sources: expected a list of at least 1 citation"),
+        (
+            lambda d: d["fi"].__setitem__("say_this", ["Hei {client_name}, maksa {amount}."]),
+            "fi.say_this: placeholders differ from en: missing {project}; extra none",
+        ),
+        (
+            lambda d: d["en"].__setitem__("say_this", ["Hi {client}, {project} {amount} {client_name}"]),
+            "en.say_this[0]: unknown placeholder {client}",
+        ),
+        (
+            lambda d: d["en"]["follow_up"]["options"].append({"label": "x", "topic": "late-payment", "part": "more"}),
+            "en.follow_up.options[2]: needs exactly one of `topic`",
+        ),
+        (
+            lambda d: d["en"]["follow_up"]["options"].append({"label": "x", "part": "everything"}),
+            "en.follow_up.options[2].part: unknown part 'everything'",
+        ),
+        (
+            lambda d: d["en"]["follow_up"]["options"].append({"label": "x", "topic": "ghost"}),
+            "en.follow_up.options[2].topic: unknown topic id 'ghost'",
+        ),
+        (
+            lambda d: d["en"]["follow_up"].__setitem__("options", []),
+            "en.follow_up.options: expected a list of 2-4 options",
+        ),
+        (lambda d: d.__setitem__("legal", "yes"), "legal: expected true or false, got a string"),
+        (lambda d: d["es"]["phrasings"].append("CLIENT keeps asking for small changés"), None),
+    ],
+)
+def test_each_kind_of_error_names_file_line_and_field(
+    kb_dir: Path, change: Callable[[dict[str, Any]], None], expected: str | None
+) -> None:
+    path = edit(kb_dir, "scope-creep", change)
+    if expected is None:  # a duplicate inside one topic is allowed
+        kb, found = check_knowledge(kb_dir)
+        assert kb is not None, found
+        return
+    found = problems(kb_dir)
+    matching = [p for p in found if expected in p]
+    assert matching, f"{expected!r} not in {found}"
+    assert matching[0].startswith(str(path.name)) or f"/{path.name}:" in matching[0] or path.name in matching[0]
+    location = matching[0].split(": ", 1)[0]
+    assert location.rsplit(":", 1)[1].isdigit(), f"no line number in {matching[0]!r}"
+
+
+def test_the_same_phrasing_under_two_topics_is_an_error(kb_dir: Path) -> None:
+    edit(kb_dir, "scope-creep", lambda d: d["en"]["phrasings"].append("Client has NOT paid my invoice!"))
+    found = problems(kb_dir)
+    assert any("en.phrasings[12]: the same phrasing is also under topic 'late-payment'" in p for p in found), found
+
+
+def test_yaml_syntax_error_names_the_line(kb_dir: Path) -> None:
+    path = kb_dir / "topics" / "scope-creep.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(5, "oops: [unclosed, flow")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = problems(kb_dir)
+    assert len(found) == 1 and "scope-creep.yaml:" in found[0] and "YAML syntax error" in found[0], found
+    assert int(found[0].split("scope-creep.yaml:")[1].split(":")[0]) in range(5, 9)
+
+
+def test_top_level_must_be_a_mapping(kb_dir: Path) -> None:
+    (kb_dir / "topics" / "scope-creep.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    found = problems(kb_dir)
+    assert any("scope-creep.yaml:1: expected a mapping" in p for p in found), found
+
+
+def test_broken_sources_file(kb_dir: Path) -> None:
+    (kb_dir / "sources.yaml").write_text("sources:\n  - id: Bad Id\n    title: x\n    lang: es\n", encoding="utf-8")
+    found = problems(kb_dir)
+    assert any("sources.yaml:2: sources[0].id: 'Bad Id' is not a lowercase-hyphenated id" in p for p in found), found
+    assert any("sources[0].sections: is required" in p for p in found), found
+
+
+def test_team_topic_cannot_replace_a_builtin_without_overrides(kb_dir: Path, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    (team / "topics").mkdir(parents=True)
+    shutil.copy(kb_dir / "topics" / "scope-creep.yaml", team / "topics" / "scope-creep.yaml")
+    found = problems(kb_dir, [team])
+    assert any("id: topic 'scope-creep' already exists" in p and "overrides: true" in p for p in found), found
+
+    data = yaml.safe_load((team / "topics" / "scope-creep.yaml").read_text(encoding="utf-8"))
+    data["overrides"] = True
+    data["en"]["title"] = "Our team's take on scope creep"
+    (team / "topics" / "scope-creep.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    kb = load_knowledge(kb_dir, [team])
+    assert kb.topics["scope-creep"].in_lang("en").title == "Our team's take on scope creep"
+
+
+def test_team_directory_adds_new_topics(kb_dir: Path, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    data = yaml.safe_load((kb_dir / "topics" / "scope-creep.yaml").read_text(encoding="utf-8"))
+    data["id"] = "team-retainers"
+    for lang in ("en", "es", "ca", "fi"):
+        data[lang]["phrasings"] = [f"retainer question {lang} {i}" for i in range(12)]
+    (team / "team-retainers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    kb = load_knowledge(kb_dir, [team])
+    assert "team-retainers" in kb.topics and len(kb.topics) == 4
+
+
+def test_load_fails_fast_with_every_problem(kb_dir: Path) -> None:
+    edit(kb_dir, "scope-creep", lambda d: (d.pop("fi"), d.__setitem__("colour", 1)))
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_dir)
+    assert len(info.value.problems) == 2
+    assert "fi: is required" in str(info.value) and "colour: unknown key" in str(info.value)
+
+
+def test_missing_directory_is_reported(tmp_path: Path) -> None:
+    found = problems(tmp_path / "nowhere")
+    assert any("knowledge directory does not exist" in p for p in found)
