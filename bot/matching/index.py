@@ -62,6 +62,11 @@ def stems_of(stemmers: Stemmers, lang: str, text: str) -> list[str]:
     return [stemmers.stem(lang, w) for w in content_words(tokenize(clean(text)))]
 
 
+def with_bigrams(stems: list[str]) -> list[str]:
+    """Stems plus each adjacent pair ("pay invoic" → also "pay_invoic"): phrases carry meaning words alone miss."""
+    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
 def _weighted_texts(kb: KnowledgeBase, topic_id: str, lang: str) -> Iterable[tuple[str, float]]:
     advice = kb.topics[topic_id].advice[lang]
     for text in advice.phrasings:
@@ -87,13 +92,16 @@ def build_index(kb: KnowledgeBase, stemmers: Stemmers | None = None) -> MatchInd
             counts: dict[str, float] = defaultdict(float)
             for text, weight in _weighted_texts(kb, tid, lang):
                 words = content_words(tokenize(clean(text)))
-                for word in words:
-                    stem = stemmers.stem(lang, word)
-                    counts[stem] += weight
+                stems = [stemmers.stem(lang, word) for word in words]
+                for feature in with_bigrams(stems):
+                    counts[feature] += weight
+                for word, stem in zip(words, stems, strict=True):
                     if len(word) >= TYPO_MIN_LENGTH:
                         surface.setdefault(fold_accents(word), stem)
             tf.append(counts)
-            raw_phrasings.append([stems_of(stemmers, lang, p) for p in kb.topics[tid].advice[lang].phrasings])
+            raw_phrasings.append(
+                [with_bigrams(stems_of(stemmers, lang, p)) for p in kb.topics[tid].advice[lang].phrasings]
+            )
             corpus[lang].extend(kb.topics[tid].advice[lang].phrasings)
             corpus[lang].append(kb.topics[tid].advice[lang].summary)
         df: Counter[str] = Counter()

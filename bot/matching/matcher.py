@@ -20,29 +20,46 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
-from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, LangIndex, MatchIndex, build_index
+from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
 from bot.matching.segments import segments
 from bot.text.language import LanguageDetector
 from bot.text.normalize import clean, content_words, fold_accents, tokenize
+from bot.text.stopwords import ALL_STOPWORDS, SMALL_TALK
+
+COMPOUND_MIN_LENGTH = 8
+COMPOUND_PART = 4
+
+
+def is_small_talk(tokens: list[str]) -> bool:
+    """Nothing but greetings, thanks and filler (or nothing at all)."""
+    return all(t in ALL_STOPWORDS or fold_accents(t) in SMALL_TALK or t.isdigit() for t in tokens)
 
 
 @dataclass(frozen=True)
 class MatcherConfig:
     candidates: int = 6
     # Calibration: a raw score at `midpoint` maps to 0.5; `steepness` sets how fast it rises.
-    midpoint: float = 0.22
-    steepness: float = 14.0
+    midpoint: float = 0.10
+    steepness: float = 15.0
     # Below this calibrated score the message is out of scope.
     answer_from: float = 0.5
     # The runner-up is a real alternative when its score is this close to the best.
     ambiguous_ratio: float = 0.9
     # ... unless the best is this sure.
     sure_above: float = 0.85
-    # A clause counts as its own problem from this calibrated score.
-    segment_from: float = 0.6
+    # A clause is its own problem when its topic scores this high on the clause alone
+    # and `several_from` on the whole message.
+    segment_from: float = 0.85
+    several_from: float = 0.8
     # Query words in languages other than the detected one count this much.
     other_language_weight: float = 0.8
+    # Raw score = (profile_weight * profile + (1 - profile_weight) * nearest) * coverage ** coverage_power,
+    # where nearest is the mean of the `nearest_k` most similar phrasings.
+    profile_weight: float = 0.3
+    profile_scale: float = 3.0
+    nearest_k: int = 3
+    coverage_power: float = 0.5
     max_chars: int = 4000
 
 
@@ -88,7 +105,7 @@ class Matcher:
         """Calibrated score in [0, 1] for every topic."""
         n = self.index.size
         best = np.zeros(n, dtype=np.float32)
-        if not tokens or n == 0:
+        if n == 0 or is_small_talk(tokens):
             return best
         queries = {lang: self._lang_query(tokens, self.index.langs[lang], lang == detected) for lang in LANGS}
         profile = np.zeros(n, dtype=np.float32)
@@ -116,7 +133,11 @@ class Matcher:
                 ),
                 default=0.0,
             )
-            raw = (0.5 * float(profile[p]) + 0.5 * nearest) * math.sqrt(float(coverage[p]))
+            c = self.config
+            blended = (
+                c.profile_weight * min(1.0, c.profile_scale * float(profile[p])) + (1 - c.profile_weight) * nearest
+            )
+            raw = blended * float(coverage[p]) ** c.coverage_power
             best[p] = self._calibrate(raw)
         return best
 
@@ -128,17 +149,23 @@ class Matcher:
 
     def _lang_query(self, tokens: list[str], index: LangIndex, correct_typos: bool) -> _LangQuery:
         stemmers = self.index.stemmers
-        counts: Counter[str] = Counter()
+        stems: list[str] = []
         unknown = 0.0
         for word in content_words(tokens):
             stem = stemmers.stem(index.lang, word)
             if stem not in index.idf and correct_typos and len(word) >= TYPO_MIN_LENGTH:
                 stem = self._correct(fold_accents(word), index) or stem
             if stem in index.idf:
-                counts[stem] += 1
+                stems.append(stem)
+                continue
+            parts = self._split_compound(word, index)
+            if parts:
+                stems.extend(parts)
             else:
                 unknown += index.max_idf
-        known = sum(index.idf[s] for s in counts)
+                stems.append(stem)
+        counts: Counter[str] = Counter(f for f in with_bigrams(stems) if f in index.idf)
+        known = sum(index.idf[s] for s in stems if s in index.idf)
         norm = math.sqrt(sum((index.idf[s] * (1.0 + math.log(c))) ** 2 for s, c in counts.items()))
         coverage = known / (known + unknown) if known + unknown > 0 else 0.0
         return _LangQuery(counts, norm, coverage)
@@ -153,6 +180,17 @@ class Matcher:
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
         return index.surface_stem[found[0]] if found else None
 
+    def _split_compound(self, word: str, index: LangIndex) -> list[str]:
+        """Known stems a long unknown word is made of ("lisämaksu" → lisä + maksu), or nothing."""
+        if len(word) < COMPOUND_MIN_LENGTH:
+            return []
+        stem = self.index.stemmers.stem
+        for cut in range(len(word) - COMPOUND_PART, COMPOUND_PART - 1, -1):
+            head, tail = stem(index.lang, word[:cut]), stem(index.lang, word[cut:])
+            if head in index.idf and tail in index.idf:
+                return [head, tail]
+        return []
+
     def _profile_cosine(self, query: _LangQuery, index: LangIndex) -> FloatArray:
         positions: list[np.ndarray] = []
         weights: list[np.ndarray] = []
@@ -164,15 +202,16 @@ class Matcher:
         return (summed / (query.known_norm or 1.0)).astype(np.float32)
 
     def _nearest_phrasing(self, query: _LangQuery, index: LangIndex, position: int) -> float:
+        """Mean similarity of the topic's ``nearest_k`` phrasings closest to the message."""
         stems = query.counts.keys()
-        best = 0.0
+        sims: list[float] = []
         for phrasing in index.phrasings[position]:
             shared = phrasing.stems.intersection(stems)
-            if not shared:
-                continue
-            overlap = sum(index.idf[s] ** 2 for s in shared)
-            best = max(best, overlap / (query.known_norm * phrasing.norm))
-        return best
+            if shared:
+                overlap = sum(index.idf[s] ** 2 for s in shared)
+                sims.append(overlap / (query.known_norm * phrasing.norm))
+        k = self.config.nearest_k
+        return sum(sorted(sims, reverse=True)[:k]) / k
 
     # -- decision ---------------------------------------------------------------
 
@@ -193,7 +232,7 @@ class Matcher:
         clauses = segments(body, lang)
         if len(clauses) < 2:
             return ()
-        shortlisted = {m.id for m in matches}
+        shortlisted = {m.id for m in matches if m.score >= self.config.several_from}
         found: list[str] = []
         for clause in clauses[:12]:
             scores = self._scores(tokenize(clean(clause)), lang)

@@ -85,6 +85,9 @@ class LanguageDetector:
                 scores[lang] += _MARKER_BONUS * 3
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         margin = (ranked[0][1] - ranked[1][1]) / max(evidence, 1)
-        if evidence < _MIN_EVIDENCE or margin < _MIN_MARGIN or not any(ch.isalpha() for ch in text):
+        marked = any(letter in text for letters in _MARKERS.values() for letter in letters)
+        # One word without a telling letter ("hello", "ok", "asdfghjkl") is too little to go on.
+        too_little = evidence < _MIN_EVIDENCE or (len(words) == 1 and not marked)
+        if too_little or margin < _MIN_MARGIN or not any(ch.isalpha() for ch in text):
             return LanguageGuess(None, margin)
         return LanguageGuess(ranked[0][0], margin)

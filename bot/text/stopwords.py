@@ -35,3 +35,14 @@ STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
+
+# Greetings, thanks and chat filler: a message made only of these is small talk, not a situation.
+SMALL_TALK: frozenset[str] = frozenset(
+    """hi hello hey hiya yo morning evening afternoon good day night everyone everybody all guys folks team
+    thanks thank thx ty cheers great cool nice awesome perfect lol haha hahaha lmao omg ok okay k bye cya see
+    welcome sorry test testing ping please yes no yeah nope sure
+    hola buenas buenos dias tardes noches gracias muchas vale genial adios saludos todos jaja perfecto
+    bon dia bona tarda nit gracies moltes merci adeu salutacions tothom fins aviat perfecte
+    moi hei terve moikka huomenta paivaa iltaa kiitos kiitti kiitoksia kaikille heippa nahdaan jees okei joo
+    selva""".split()
+)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine.coach import Coach
+from bot.kb.model import KnowledgeBase
+from bot.matching.matcher import Matcher
+from bot.settings import Settings
+from bot.store.sqlite import SqliteStore
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def real_matcher(real_kb: KnowledgeBase) -> Matcher:
+    return Matcher(real_kb)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_coach(tmp_path: Path, real_kb: KnowledgeBase, real_matcher: Matcher, clock: Clock) -> Callable[..., Coach]:
+    def make(settings: Settings | None = None, matcher: Matcher | None = None) -> Coach:
+        store = SqliteStore(tmp_path / "coach.db")
+        return Coach(
+            real_kb,
+            store,
+            settings or Settings(admins=frozenset({"cli:admin"})),
+            matcher=matcher or real_matcher,
+            clock=clock,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def coach(make_coach: Callable[..., Coach]) -> AsyncIterator[Coach]:
+    instance = make_coach()
+    yield instance
+    await instance.close()

@@ -1,0 +1,216 @@
+"""Whole conversations through Coach.handle, on the real knowledge base and a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.engine.coach import Coach
+from bot.engine.i18n import t
+from bot.kb.model import KnowledgeBase
+from bot.matching.matcher import Matcher, MatcherConfig
+from bot.testing import Conversation
+
+
+def option_ids(reply_options: tuple[object, ...]) -> list[str]:
+    return [o.id for o in reply_options]  # type: ignore[attr-defined]
+
+
+async def test_situation_clarify_choice_advice_script_follow_up_feedback_forget(
+    make_coach: Callable[..., Coach], real_kb: KnowledgeBase
+) -> None:
+    # A matcher that asks whenever there is any runner-up, so the clarify step is certain.
+    always_ask = Matcher(real_kb, MatcherConfig(ambiguous_ratio=0.0, sure_above=1.01))
+    coach = make_coach(matcher=always_ask)
+    chat = Conversation(coach, user_id="U-alice")
+
+    reply = await chat.ask("My client hasn't paid the invoice for two months and ignores my emails")
+    assert reply.kind == "clarify"
+    assert reply.options[-1].id == "none"
+    offered = [o.id.removeprefix("topic:") for o in reply.options[:-1]]
+    assert "late-payment" in offered
+
+    reply = await chat.ask(str(offered.index("late-payment") + 1))
+    assert reply.kind == "advice" and reply.topic_ids == ("late-payment",)
+    assert reply.steps and reply.script and reply.avoid and reply.sources
+    assert reply.disclaimer, "late-payment is a legal topic"
+    assert "fb:up:late-payment" in option_ids(reply.options)
+
+    reply = await chat.ask("client is Acme Studio, 1200 EUR, 45 days late, invoice #2024-17")
+    assert reply.kind == "advice" and reply.script
+    script = "\n".join(reply.script)
+    assert "Acme Studio" in script
+    assert "{client_name}" not in script and "{amount}" not in script
+
+    reply = await chat.ask("what if they still refuse?")
+    assert reply.kind == "clarify" and reply.options
+    first_follow_up = option_ids(reply.options)
+    reply = await chat.ask("and what if that doesn't work either?")
+    assert reply.kind == "clarify"
+    assert option_ids(reply.options) != first_follow_up, "second 'still' moves on to related topics"
+    assert all(i.startswith("topic:") for i in option_ids(reply.options))
+
+    reply = await chat.press("fb:up:late-payment")
+    assert reply.kind == "confirmation"
+    assert await coach.store.holds_anything_about("cli:U-alice")
+
+    reply = await chat.ask("forget")
+    assert reply.kind == "confirmation"
+    assert not await coach.store.holds_anything_about("cli:U-alice")
+    stats = {row.topic_id: row for row in await coach.store.stats()}
+    assert stats["late-payment"].helpful == 1, "aggregate feedback survives, unattributed"
+    await coach.close()
+
+
+async def test_what_do_i_say_gives_the_script_and_more_goes_deeper(coach: Coach) -> None:
+    chat = Conversation(coach)
+    first = await chat.ask("I missed the deadline and need to tell the client tomorrow")
+    assert first.kind == "advice" and first.topic_ids == ("own-mistake",)
+    reply = await chat.ask("what do I say to them?")
+    assert reply.script and reply.topic_ids == ("own-mistake",)
+    assert "[client name]" in "\n".join(reply.script) or "{" not in "\n".join(reply.script)
+    reply = await chat.ask("more")
+    assert reply.more and reply.topic_ids == ("own-mistake",)
+
+
+async def test_a_new_situation_starts_a_new_thread_and_thanks_closes(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("client keeps asking for small changes that were never in the quote")).topic_ids == (
+        "scope-creep",
+    )
+    reply = await chat.ask("and now the client says he will sue me and is calling a lawyer")
+    assert reply.topic_ids[0] == "legal-threat" or "legal-threat" in reply.topic_ids
+    reply = await chat.ask("thanks!")
+    assert reply.kind == "confirmation" and reply.text
+
+
+async def test_channel_answer_is_short_with_a_way_to_more(coach: Coach) -> None:
+    channel = Conversation(coach, conversation_id="C1:1700000000.0001", is_private=False)
+    reply = await channel.ask("client is rude and insulting in every message")
+    assert reply.kind == "advice" and len(reply.steps) <= 3 and not reply.script
+    assert any(o.id.endswith(":full") for o in reply.options)
+    assert not any(o.id.startswith("checkin:") for o in reply.options)
+    full = await channel.press(next(o.id for o in reply.options if o.id.endswith(":full")))
+    assert len(full.steps) >= len(reply.steps) and full.script
+
+
+async def test_private_answer_is_full_and_offers_a_checkin(coach: Coach) -> None:
+    reply = await Conversation(coach).ask("client is rude and insulting in every message")
+    assert reply.script and reply.avoid
+    assert any(o.id.startswith("checkin:") for o in reply.options)
+
+
+async def test_out_of_scope_gets_a_friendly_fallback_with_topics(coach: Coach) -> None:
+    reply = await Conversation(coach).ask("how do I center a div in css")
+    assert reply.kind == "fallback" and len(reply.options) == len(coach.kb.topics)
+
+
+async def test_several_problems_get_an_ordered_plan(coach: Coach) -> None:
+    reply = await Conversation(coach).ask(
+        "The client keeps asking for endless revisions that were never quoted. "
+        "And now he is threatening to sue me through his lawyer."
+    )
+    assert reply.kind == "plan", reply
+    assert reply.topic_ids[0] == "legal-threat", "a legal threat is handled first"
+    assert len(reply.plan) >= 2 and all(item.why_now for item in reply.plan)
+    assert reply.disclaimer
+
+
+async def test_replies_in_the_askers_language(coach: Coach) -> None:
+    for text, lang in [
+        ("El cliente no me paga la factura desde hace dos meses", "es"),
+        ("El client no em paga la factura i ja fa dos mesos", "ca"),
+        ("Asiakas ei ole maksanut laskuani kahteen kuukauteen", "fi"),
+    ]:
+        reply = await Conversation(coach, user_id=f"U-{lang}").ask(text)
+        assert reply.lang == lang and reply.topic_ids == ("late-payment",)
+        assert reply.title == coach.kb.topics["late-payment"].in_lang(lang).title
+
+
+async def test_language_preference_holds_for_short_messages(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("lang fi")).lang == "fi"
+    assert (await chat.ask("help")).lang == "fi"
+    assert (await chat.ask("topics")).lang == "fi"
+
+
+async def test_channel_message_with_private_details_suggests_a_dm(coach: Coach) -> None:
+    channel = Conversation(coach, is_private=False, conversation_id="C9:1")
+    private_hint = t("go_private", "en")
+    reply = await channel.ask("client is Globex and owes me 3,400 EUR, invoice is 60 days overdue")
+    assert private_hint in reply.notice
+    reply = await channel.ask("someone@example.com keeps asking for changes not in the quote")
+    assert private_hint in reply.notice
+    reply = await channel.ask("client keeps asking for changes not in the quote")
+    assert private_hint not in reply.notice
+
+
+async def test_bad_input_gets_a_kind_answer(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("   ")).kind == "help"
+    huge = "my client will not pay the invoice. " * 3000
+    reply = await chat.ask(huge)
+    assert reply.kind == "advice" and "first 4000 characters" in reply.notice
+    garbage = await chat.ask("\x00\x01 ☃☃☃ ����� 𝕏𝕏 \u202e")
+    assert garbage.kind in ("fallback", "help")
+
+
+async def test_slash_command_mention_and_dm_mean_the_same(coach: Coach) -> None:
+    dm = await Conversation(coach, user_id="A").ask("late payment")
+    slash = await Conversation(coach, user_id="B", conversation_id="C1:B").ask("late payment", command="coach")
+    mention = await Conversation(coach, user_id="C", conversation_id="C1:1.2", is_private=False).ask("late payment")
+    assert dm.topic_ids == slash.topic_ids == mention.topic_ids == ("late-payment",)
+    assert slash.shareable and not dm.shareable
+
+
+async def test_commands(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("help")).kind == "help"
+    topics = await chat.ask("topics")
+    assert topics.kind == "topics" and len(topics.items) == len(coach.kb.topics)
+    assert (await chat.ask("tip")).kind == "tip"
+    tip = await chat.ask("tip scope creep")
+    assert tip.kind == "tip" and tip.topic_ids == ("scope-creep",)
+    unknown = await chat.ask("tip zebra husbandry")
+    assert unknown.kind == "topics"
+    assert (await chat.ask("lang klingon")).kind == "help"
+    assert (await chat.ask("stats")).kind == "error", "only admins see statistics"
+    admin = Conversation(coach, user_id="admin")
+    assert (await admin.ask("stats")).kind == "confirmation"
+    assert (await chat.ask("help me, my client yells at me")).kind != "help", "a sentence is a situation"
+
+
+async def test_feedback_and_outcomes_reach_stats(coach: Coach, clock: object) -> None:
+    chat = Conversation(coach, user_id="U-bob")
+    reply = await chat.ask("client hasn't paid my invoice in 60 days and ignores my emails")
+    assert reply.topic_ids == ("late-payment",)
+    await chat.press("fb:down:late-payment")
+    reply = await chat.ask("remind me in 3 days")
+    assert reply.kind == "confirmation" and "3" in reply.text
+    assert await coach.due_checkins(clock.now + 2 * 86400) == []  # type: ignore[attr-defined]
+    due = await coach.due_checkins(clock.now + 3 * 86400 + 1)  # type: ignore[attr-defined]
+    assert len(due) == 1 and due[0].user_id == "U-bob" and due[0].reply.options
+    assert await coach.due_checkins(clock.now + 4 * 86400) == [], "a check-in is sent once"  # type: ignore[attr-defined]
+    reply = await chat.ask("yes they paid!")
+    assert reply.kind == "confirmation"
+    row = {r.topic_id: r for r in await coach.store.stats()}["late-payment"]
+    assert (row.shown, row.not_helpful, row.resolved) == (1, 1, 1)
+
+
+async def test_checkin_no_moves_the_coaching_on(coach: Coach, clock: object) -> None:
+    chat = Conversation(coach, user_id="U-carol")
+    await chat.ask("the client's site is down and they want it fixed right now")
+    await chat.press("checkin:3:urgent-problem")
+    due = await coach.due_checkins(clock.now + 4 * 86400)  # type: ignore[attr-defined]
+    assert len(due) == 1
+    reply = await chat.press("outcome:no:urgent-problem")
+    assert reply.kind == "clarify" and reply.options
+    row = {r.topic_id: r for r in await coach.store.stats()}["urgent-problem"]
+    assert row.unresolved == 1
+
+
+async def test_conversations_expire_after_idle_time(coach: Coach, clock: object) -> None:
+    chat = Conversation(coach)
+    await chat.ask("I made a mistake and have to tell the client")
+    clock.now += coach.settings.conversation_ttl + 1  # type: ignore[attr-defined]
+    reply = await chat.ask("what do I say?")
+    assert not reply.script, "the context expired, so there is nothing to continue"
