@@ -27,6 +27,9 @@ from bot.text.language import LanguageDetector
 from bot.text.normalize import clean, content_words, fold_accents, tokenize
 from bot.text.stopwords import ALL_STOPWORDS, SMALL_TALK
 
+# Typo correction is the costliest step for long messages full of unknown words; a typo
+# that matters is rarely the 13th unknown word of a message.
+MAX_TYPO_CORRECTIONS = 12
 COMPOUND_MIN_LENGTH = 8
 COMPOUND_PART = 4
 
@@ -151,9 +154,11 @@ class Matcher:
         stemmers = self.index.stemmers
         stems: list[str] = []
         unknown = 0.0
+        corrections_left = MAX_TYPO_CORRECTIONS if correct_typos else 0
         for word in content_words(tokens):
             stem = stemmers.stem(index.lang, word)
-            if stem not in index.idf and correct_typos and len(word) >= TYPO_MIN_LENGTH:
+            if stem not in index.idf and corrections_left and len(word) >= TYPO_MIN_LENGTH:
+                corrections_left -= 1
                 stem = self._correct(fold_accents(word), index) or stem
             if stem in index.idf:
                 stems.append(stem)

@@ -1,0 +1,75 @@
+"""The shipped knowledge base: complete, within the minimums, and written in our own words."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.kb.model import LANGS, KnowledgeBase
+from bot.kb.validate import fold
+
+REPO = Path(__file__).parents[3]
+SPEC = REPO.parent / "shared" / "spec" / "topics.yaml"
+SEEDS = REPO.parent / "shared" / "seeds"
+SHARED_RUN = 8  # words in a row that would count as copying a sentence
+
+
+def test_export_lists_every_topic_in_every_language_with_the_minimums() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "export", "--json"], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    data = json.loads(out.stdout)
+    assert data["version"] == 1 and len(data["sources"]) == 5
+    assert len(data["topics"]) >= 33
+    for topic in data["topics"]:
+        assert set(topic["languages"]) == set(LANGS), topic["id"]
+        for lang, entry in topic["languages"].items():
+            assert len(entry["phrasings"]) >= (12 if lang == "en" else 8), (topic["id"], lang)
+            assert 3 <= len(entry["steps"]) <= 7 and entry["say_this"] and entry["avoid"]
+            assert 2 <= len(entry["follow_up"]["options"]) <= 4
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="the shared spec sits beside the repository")
+def test_every_spec_topic_exists_with_its_exact_id(real_kb: KnowledgeBase) -> None:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    assert {t["id"] for t in spec["topics"]} <= set(real_kb.topics)
+
+
+def test_legal_topics_are_flagged(real_kb: KnowledgeBase) -> None:
+    for tid in ("legal-threat", "late-payment", "refund-demand"):
+        assert real_kb.topics[tid].legal, tid
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = fold(text).split()
+    return {tuple(words[i : i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1)}
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the source articles sit beside the repository")
+def test_advice_is_written_in_our_own_words(real_kb: KnowledgeBase) -> None:
+    seed_runs: set[tuple[str, ...]] = set()
+    for path in SEEDS.glob("*.txt"):
+        seed_runs |= _runs(path.read_text(encoding="utf-8"))
+    copied = []
+    for topic in real_kb.topics.values():
+        for lang, advice in topic.advice.items():
+            texts = [advice.title, advice.summary, *advice.steps, *advice.say_this, *advice.avoid, *advice.more]
+            for text in texts:
+                shared = _runs(text) & seed_runs
+                if shared:
+                    copied.append((topic.id, lang, " ".join(next(iter(shared)))))
+    assert not copied, copied[:5]
+
+
+def test_say_this_messages_are_ready_to_send(real_kb: KnowledgeBase) -> None:
+    for topic in real_kb.topics.values():
+        for lang, advice in topic.advice.items():
+            for message in advice.say_this:
+                assert len(message.split()) >= 25, (topic.id, lang, message[:60])
+                assert not re.search(r"\{[^}]*\s[^}]*\}", message), "placeholders have no spaces"
