@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,16 +161,22 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor(settings)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # The platform libraries are imported here, on demand, so the core never loads them.
     if args.platform == "slack":
         from adapters.slack.runner import serve_slack
 
-        serve_slack(settings, http=args.http, host=args.host, port=args.port)
+        serve_slack(settings, http=args.http, host=args.host, port=args.port, watch=args.watch)
     else:
         from adapters.discord.runner import serve_discord
 
-        serve_discord(settings, sync_guild=args.sync_guild)
+        serve_discord(settings, sync_guild=args.sync_guild, watch=args.watch)
     return 0
 
 
@@ -236,12 +243,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="per-topic usage, feedback and outcomes")
     stats.set_defaults(run=_stats)
 
+    doctor = commands.add_parser("doctor", help="check settings, tokens, knowledge and store; say what to fix")
+    doctor.set_defaults(run=_doctor)
+
     serve = commands.add_parser("serve", help="run the bot on Slack or Discord")
     serve.add_argument("platform", choices=("slack", "discord"))
     serve.add_argument("--http", action="store_true", help="Slack: HTTP mode instead of Socket Mode")
     serve.add_argument("--host", default="0.0.0.0", help="Slack HTTP mode: address to listen on")
     serve.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port (default 3000)")
     serve.add_argument("--sync-guild", type=int, help="Discord: sync slash commands to this guild first (development)")
+    serve.add_argument("--watch", action="store_true", help="reload the knowledge when its files change")
     serve.set_defaults(run=_serve)
 
     discord = commands.add_parser("discord", help="Discord deployment helpers")
@@ -259,7 +270,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "doctor":
+            # The doctor reports a broken setting instead of stopping at it.
+            from bot.doctor import run_doctor
+
+            return run_doctor(None)
         settings = Settings.from_env()
+        if args.command in ("serve", "chat"):
+            from bot.logs import configure_logging
+
+            configure_logging(settings if args.command == "serve" else replace(settings, log_level="WARNING"))
         return int(args.run(args, settings))
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)

@@ -27,6 +27,7 @@ from bot.engine.plan import order_problems
 from bot.engine.ratelimit import RateLimiter
 from bot.errors import StoreError
 from bot.kb.model import KnowledgeBase, Topic
+from bot.logs import new_request_id
 from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
@@ -81,6 +82,22 @@ class Coach:
     # -- entry points -------------------------------------------------------------
 
     async def handle(self, request: Request) -> Reply:
+        new_request_id()
+        started = time.perf_counter()
+        reply = await self._guarded(request)
+        log.info(
+            "handled %s request (private=%s, action=%s): %s %s [%s] in %.1f ms",
+            request.platform,
+            request.is_private,
+            request.action is not None,
+            reply.kind,
+            ",".join(reply.topic_ids) or "-",
+            reply.lang,
+            (time.perf_counter() - started) * 1000,
+        )
+        return reply
+
+    async def _guarded(self, request: Request) -> Reply:
         lang = self._locale_lang(request) or self.settings.default_lang
         try:
             if self.limiter is not None:
@@ -95,11 +112,11 @@ class Coach:
             log.exception("unexpected error while handling a %s request", request.platform)
             return compose.message("error", lang, t("error", lang))
 
-    async def due_checkins(self, now: float | None = None) -> list[Outgoing]:
-        """Claim the check-ins that are due and return the messages adapters must send."""
+    async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
+        """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
         now = self.clock() if now is None else now
         out: list[Outgoing] = []
-        for checkin in await self.store.claim_due_checkins(now):
+        for checkin in await self.store.claim_due_checkins(now, platform=platform):
             topic = self.kb.topics.get(checkin.topic_id)
             if topic is None:
                 continue
@@ -417,12 +434,13 @@ class Coach:
         return None
 
     def _reply_lang(self, request: Request, text: str, prefs: Preferences, conv: Conversation) -> str:
+        """The message's own language when it says enough; else what we know of the user."""
         tokens = tokenize(clean(text[:2000]))
-        guess = self.matcher.detector.detect(tokens)
-        if guess.lang is not None and len(tokens) >= 3:
-            return guess.lang
+        guess = None if parse_command(text) else self.matcher.detector.detect(tokens).lang
+        if guess is not None and len(tokens) >= 3:
+            return guess
         remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)
-        return remembered or guess.lang or self._locale_lang(request) or self.settings.default_lang
+        return remembered or self._locale_lang(request) or guess or self.settings.default_lang
 
     def answer_without_memory(self, request: Request, notice: str = "", lang: str | None = None) -> Reply:
         """A one-off answer that touches no store (``coach ask``, or the store is down).

@@ -31,14 +31,22 @@ def feedback_choices(topic_id: str, lang: str) -> tuple[Choice, ...]:
     )
 
 
+def unique(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """Options without repeated ids (platforms reject two buttons with the same id)."""
+    first: dict[str, Choice] = {}
+    for choice in choices:
+        first.setdefault(choice.id, choice)
+    return tuple(first.values())
+
+
 def follow_up_choices(kb: KnowledgeBase, topic: Topic, lang: str) -> tuple[Choice, ...]:
-    choices = []
+    choices: list[Choice] = []
     for option in topic.in_lang(lang).follow_up.options:
         if option.topic is not None and option.topic in kb.topics:
             choices.append(Choice(f"topic:{option.topic}", option.label))
         elif option.part is not None:
             choices.append(Choice(f"part:{topic.id}:{option.part}", option.label))
-    return tuple(choices)
+    return unique(tuple(choices))
 
 
 def advice(
@@ -58,7 +66,8 @@ def advice(
     options: list[Choice] = []
     if full:
         options.extend(follow_up_choices(kb, topic, lang))
-        options.append(Choice(f"part:{topic.id}:more", t("btn_more", lang)))
+        if not any(o.id == f"part:{topic.id}:more" for o in options):
+            options.append(Choice(f"part:{topic.id}:more", t("btn_more", lang)))
     else:
         options.append(Choice(f"part:{topic.id}:full", t("btn_full", lang)))
         options.append(Choice(f"part:{topic.id}:say_this", t("btn_script", lang)))
@@ -81,7 +90,7 @@ def advice(
         disclaimer=t("disclaimer", lang) if topic.legal else "",
         notice=" ".join(n for n in (notice, hint) if n),
         question=entry.follow_up.question if full else "",
-        options=tuple(options),
+        options=unique(tuple(options)),
         topic_ids=(topic.id,),
         shareable=shareable,
     )

@@ -79,8 +79,8 @@ class Store(Protocol):
 
     async def add_checkin(self, checkin: Checkin) -> None: ...
 
-    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
-        """Atomically take the check-ins due at ``now``: each is returned to exactly one caller."""
+    async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
+        """Atomically take the check-ins due at ``now`` (of one platform, if given): each goes to one caller."""
 
     async def forget_user(self, user_key: str) -> None:
         """Remove conversations, preferences and check-ins; detach the user from feedback and outcomes."""

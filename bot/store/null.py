@@ -40,7 +40,7 @@ class NullStore:
     async def add_checkin(self, checkin: Checkin) -> None:
         self._none()
 
-    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
+    async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
         self._none()
 
     async def forget_user(self, user_key: str) -> None:

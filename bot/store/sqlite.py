@@ -323,14 +323,15 @@ class SqliteStore:
 
         await self._run(work)
 
-    async def claim_due_checkins(self, now: float, limit: int = 100) -> list[Checkin]:
+    async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
         def work(conn: sqlite3.Connection) -> list[Checkin]:
             # BEGIN IMMEDIATE takes the write lock before reading, so no other
             # connection can select the same rows between our SELECT and DELETE.
             with _transaction(conn):
                 rows = conn.execute(
-                    f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
-                    (now, limit),
+                    f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE due_at <= ? AND (? IS NULL OR platform = ?) "
+                    "ORDER BY due_at, id LIMIT ?",
+                    (now, platform, platform, limit),
                 ).fetchall()
                 # Claimed check-ins are deleted: nothing about the user is kept once handed out.
                 conn.executemany("DELETE FROM checkins WHERE id = ?", [(r[0],) for r in rows])
