@@ -1,0 +1,79 @@
+"""The Discord client: default intents only, the /coach tree, persistent buttons, mentions and DMs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.commands import CoachGroup
+from adapters.discord.handler import DiscordHandler
+from adapters.discord.localization import CoachTranslator
+from adapters.discord.render import NO_PINGS
+from adapters.discord.views import ActionButton
+from bot.engine.coach import Coach
+from bot.errors import ConfigError
+from bot.settings import Settings
+
+log = logging.getLogger("coach.discord")
+
+
+class CoachTree(app_commands.CommandTree[discord.Client]):
+    def __init__(self, client: discord.Client, handler: DiscordHandler) -> None:
+        super().__init__(client)
+        self.handler = handler
+
+    async def on_error(
+        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("/%s failed", command, exc_info=error)
+        await self.handler.apologise(interaction)
+
+
+class CoachClient(discord.Client):
+    """Nothing connects until :meth:`start` (or :meth:`login`) is called."""
+
+    def __init__(self, coach: Coach, settings: Settings, *, sync_guild: int | None = None, **options: Any) -> None:
+        super().__init__(intents=discord.Intents.default(), allowed_mentions=NO_PINGS, **options)
+        self.coach = coach
+        self.settings = settings
+        self.sync_guild = sync_guild
+        self.handler = DiscordHandler(coach)
+        self.tree = CoachTree(self, self.handler)
+        self.tree.add_command(CoachGroup(self.handler))
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CoachTranslator())
+        self.add_dynamic_items(ActionButton)
+        if self.sync_guild is not None:
+            # Development: guild commands appear at once, global ones are synced deliberately (coach discord sync).
+            guild = discord.Object(id=self.sync_guild)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden:
+                raise ConfigError(
+                    f"cannot sync commands to guild {self.sync_guild}: add the bot to that server with the "
+                    "applications.commands scope first (coach discord invite-url)"
+                ) from None
+            log.info("synced %d command(s) to guild %s", len(synced), self.sync_guild)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected to Discord as %s (%s) in %d server(s)", user, user.id if user else "?", len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.handler.on_message(message, self.user)
+
+
+class ShardedCoachClient(CoachClient, discord.AutoShardedClient):
+    """The same client over several gateway shards (DISCORD_SHARD_COUNT > 0)."""
+
+
+def create_client(coach: Coach, settings: Settings, *, sync_guild: int | None = None) -> CoachClient:
+    if settings.discord_shard_count > 0:
+        return ShardedCoachClient(coach, settings, sync_guild=sync_guild, shard_count=settings.discord_shard_count)
+    return CoachClient(coach, settings, sync_guild=sync_guild)

@@ -1,0 +1,150 @@
+"""The thin handler: a Discord event in, ``Coach.handle``, the rendered reply out.
+
+Slash commands and buttons answer privately (ephemeral) everywhere except in
+the user's DMs with the bot, where messages should stay in the history;
+"Share in channel" is the one button whose answer is public.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, shorten
+from adapters.discord.render import NO_PINGS, Outbound, render
+from adapters.discord.translate import in_bot_dm, interaction_request, message_request
+from bot.engine.coach import Coach
+from bot.engine.i18n import LANGS, t
+from bot.engine.messages import Reply
+from bot.errors import StoreError
+
+log = logging.getLogger("coach.discord")
+
+Interaction = discord.Interaction[Any]
+EVENT_TTL = 3600.0  # how long a handled event id is remembered, against double delivery
+
+
+class DiscordHandler:
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    # -- slash commands ------------------------------------------------------------------
+
+    async def on_command(self, interaction: Interaction, *, text: str = "", action: str | None = None) -> None:
+        """Defer at once (the engine may take longer than Discord's 3 s), then follow up."""
+        if not await self._first_delivery(f"interaction:{interaction.id}"):
+            return
+        ephemeral = not in_bot_dm(interaction)
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
+        await self._follow_up(interaction, reply, ephemeral=ephemeral)
+
+    async def topic_choices(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete: topic titles in the user's language; the value is the topic id."""
+        try:
+            lang = await self.lang_for(interaction)
+            found = self.coach.topic_choices(typed[:CHOICE_NAME], lang, limit=AUTOCOMPLETE_CHOICES)
+        except Exception:
+            log.exception("topic autocomplete failed")
+            return []
+        return [
+            app_commands.Choice(name=shorten(choice.label, CHOICE_NAME), value=choice.id.removeprefix("topic:"))
+            for choice in found[:AUTOCOMPLETE_CHOICES]
+        ]
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def on_button(self, interaction: Interaction, action: str) -> None:
+        try:
+            if not await self._first_delivery(f"interaction:{interaction.id}"):
+                return
+            if action.startswith("share:"):
+                await self._share(interaction, action)
+                return
+            ephemeral = not in_bot_dm(interaction)
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            reply = await self.coach.handle(interaction_request(interaction, action=action))
+            await self._follow_up(interaction, reply, ephemeral=ephemeral)
+        except Exception:
+            log.exception("button %r failed", action.partition(":")[0])
+            await self.apologise(interaction)
+
+    async def _share(self, interaction: Interaction, action: str) -> None:
+        """Post the public version of the advice in the channel, as a normal (non-ephemeral) follow-up."""
+        await interaction.response.defer()
+        request = interaction_request(interaction, action=action, is_private=False, command=None)
+        reply = await self.coach.handle(request)
+        await self._follow_up(interaction, reply, ephemeral=reply.kind != "advice", allow_share=False)
+
+    # -- messages: mentions in channels, DMs -------------------------------------------------
+
+    async def on_message(self, message: discord.Message, me: discord.ClientUser | None) -> None:
+        request = message_request(message, me.id) if me is not None else None
+        if request is None or not await self._first_delivery(f"message:{message.id}"):
+            return
+        reference = None if request.is_private else message.to_reference(fail_if_not_exists=False)
+        try:
+            outgoing = render(await self.coach.handle(request), allow_share=False)
+        except Exception:
+            log.exception("could not answer a message in channel %s", message.channel.id)
+            outgoing = [Outbound(content=t("error", self.coach.settings.default_lang))]
+        for out in outgoing:
+            kwargs = out.send_kwargs()
+            if reference is not None:
+                kwargs.update(reference=reference, mention_author=False)
+            try:
+                await message.channel.send(**kwargs)
+            except discord.Forbidden:
+                log.warning("no permission to answer in channel %s (Send Messages / Embed Links?)", message.channel.id)
+                return
+            except discord.HTTPException as exc:
+                log.warning("Discord rejected a reply in channel %s: %s %s", message.channel.id, exc.status, exc.code)
+                return
+
+    # -- shared ------------------------------------------------------------------------------
+
+    async def _follow_up(
+        self, interaction: Interaction, reply: Reply, *, ephemeral: bool, allow_share: bool | None = None
+    ) -> None:
+        for out in render(reply, allow_share=ephemeral if allow_share is None else allow_share):
+            try:
+                await interaction.followup.send(ephemeral=ephemeral, **out.send_kwargs())
+            except discord.Forbidden:
+                log.warning("no permission to follow up in channel %s", interaction.channel_id)
+                return
+            except discord.HTTPException as exc:
+                log.warning("Discord rejected a follow-up: %s %s", exc.status, exc.code)
+                return
+
+    async def apologise(self, interaction: Interaction) -> None:
+        """The short apology: never the exception text."""
+        text = t("error", self.locale_lang(interaction))
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("could not send the apology: %s %s", exc.status, exc.code)
+
+    def locale_lang(self, interaction: Interaction) -> str:
+        code = interaction.locale.value.split("-")[0].lower()
+        return code if code in LANGS else self.coach.settings.default_lang
+
+    async def lang_for(self, interaction: Interaction) -> str:
+        """The user's chosen language (``/coach lang``), else their Discord locale."""
+        try:
+            prefs = await self.coach.store.get_preferences(interaction_request(interaction).user_key)
+        except StoreError:
+            return self.locale_lang(interaction)
+        return prefs.lang or self.locale_lang(interaction)
+
+    async def _first_delivery(self, event: str) -> bool:
+        """False when another process (same token, shared store) already took this event."""
+        try:
+            return await self.coach.store.claim_event(f"discord:{event}", EVENT_TTL)
+        except StoreError:
+            return True

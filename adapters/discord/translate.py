@@ -1,0 +1,69 @@
+"""Discord events → ``Request``. No decisions about advice here, only who, where and what was said."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import discord
+
+from bot.engine.messages import Request
+
+PLATFORM: Final = "discord"
+COMMAND = "coach"
+_CONVERSATION_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def in_bot_dm(interaction: discord.Interaction[Any]) -> bool:
+    """The interaction happened in the user's direct messages with the bot (a private place already)."""
+    return interaction.guild_id is None and isinstance(interaction.channel, discord.DMChannel)
+
+
+def interaction_request(
+    interaction: discord.Interaction[Any],
+    *,
+    text: str = "",
+    action: str | None = None,
+    is_private: bool = True,
+    command: str | None = COMMAND,
+) -> Request:
+    """A slash command or a button press. ``command`` is set when the answer is shown only to the user."""
+    user_id = str(interaction.user.id)
+    return Request(
+        platform=PLATFORM,
+        user_id=user_id,
+        conversation_id=str(interaction.channel_id or user_id),
+        text=text,
+        is_private=is_private,
+        locale=interaction.locale.value,
+        command=command,
+        action=action,
+    )
+
+
+def mention_pattern(bot_id: int) -> re.Pattern[str]:
+    return re.compile(rf"<@!?{bot_id}>")
+
+
+def mentions_bot(message: discord.Message, bot_id: int) -> bool:
+    return any(user.id == bot_id for user in message.mentions) or bool(mention_pattern(bot_id).search(message.content))
+
+
+def message_request(message: discord.Message, bot_id: int) -> Request | None:
+    """A DM, or a guild message that mentions the bot; None for anything the bot should not answer."""
+    author = message.author
+    if author.bot or author.id == bot_id or message.webhook_id is not None:
+        return None
+    if message.type not in _CONVERSATION_MESSAGES:
+        return None
+    private = isinstance(message.channel, discord.DMChannel)
+    if not private and not mentions_bot(message, bot_id):
+        return None
+    text = mention_pattern(bot_id).sub("", message.content).strip()
+    return Request(
+        platform=PLATFORM,
+        user_id=str(author.id),
+        conversation_id=str(message.channel.id),
+        text=text,
+        is_private=private,
+    )
