@@ -6,7 +6,6 @@ their own (``COACH_KNOWLEDGE_DIRS``), validated the same way.
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from bot.kb.yaml_lines import Path_, parse_with_lines
 
 
 def default_knowledge_dir() -> Path:
-    """The built-in knowledge: the repository's ``knowledge/`` or the installed copy."""
+    """The built-in knowledge: the repository's ``knowledge/`` or the copy installed as ``bot/knowledge_data``."""
     checkout = Path(__file__).resolve().parents[2] / "knowledge"
     if (checkout / "sources.yaml").is_file():
         return checkout
-    return Path(str(importlib.resources.files("bot.knowledge_data")))
+    return Path(__file__).resolve().parents[1] / "knowledge_data"
 
 
 def _display(path: Path) -> str:
