@@ -1,0 +1,155 @@
+"""The bolt app: thin handlers that translate, ask the engine, render and deliver."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.dedup import EventDeduplication
+from adapters.slack.deliver import deliver, open_dm
+from adapters.slack.home import home_view
+from adapters.slack.inflight import InFlight
+from adapters.slack.render import render
+from adapters.slack.translate import (
+    COMMAND_NAME,
+    Incoming,
+    from_action,
+    from_command,
+    from_direct_message,
+    from_mention,
+    incoming_for,
+    is_share,
+    share_target,
+)
+from bot.engine.coach import Coach
+from bot.engine.i18n import t
+from bot.engine.messages import Reply
+from bot.errors import StoreError
+from bot.settings import Settings
+
+log = logging.getLogger("coach.slack")
+
+Body = dict[str, Any]
+
+RATE_LIMIT_RETRIES = 3
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    """A Web API client on ``SLACK_API_URL`` (if set) that waits out rate limits and retries dropped connections."""
+    kwargs: dict[str, Any] = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    client = AsyncWebClient(
+        token=settings.slack_bot_token or None,
+        retry_handlers=[AsyncConnectionErrorRetryHandler()],
+        logger=logging.getLogger("coach.slack.web"),
+        **kwargs,
+    )
+    return honour_rate_limits(client)
+
+
+def honour_rate_limits(client: AsyncWebClient) -> AsyncWebClient:
+    """On a 429, wait for Retry-After and send again (an injected client gets this too)."""
+    if not any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+def create_app(
+    coach: Coach, settings: Settings, *, client: AsyncWebClient | None = None, inflight: InFlight | None = None
+) -> AsyncApp:
+    """The bolt app for ``coach``; ``client`` lets tests point the Web API elsewhere."""
+    app = AsyncApp(
+        client=honour_rate_limits(client) if client is not None else build_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        logger=logging.getLogger("coach.slack.bolt"),
+        name="client-coach",
+    )
+    handlers = SlackHandlers(coach, inflight or InFlight())
+    app.use(EventDeduplication(coach.store))
+    app.event("app_mention")(handlers.on_mention)
+    app.event("message")(handlers.on_message)
+    app.event("app_home_opened")(handlers.on_home_opened)
+    app.command(f"/{COMMAND_NAME}")(handlers.on_command)
+    app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
+    app.error(handlers.on_error)
+    return app
+
+
+class SlackHandlers:
+    """One method per kind of Slack input. Bolt passes arguments by name, hence the names."""
+
+    def __init__(self, coach: Coach, inflight: InFlight) -> None:
+        self.coach = coach
+        self.inflight = inflight
+
+    async def on_mention(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        incoming = from_mention(event, context.bot_user_id or "")
+        if incoming is not None:
+            await self.answer(client, incoming)
+
+    async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        incoming = from_direct_message(event, context.bot_user_id or "")
+        if incoming is not None:
+            await self.answer(client, incoming)
+
+    async def on_command(self, ack: AsyncAck, command: Body, client: AsyncWebClient) -> None:
+        await ack()  # before the engine: Slack gives up after 3 seconds
+        await self.answer(client, from_command(command))
+
+    async def on_action(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
+        await ack()
+        incoming = from_action(body)
+        if incoming is not None:
+            await self.answer(client, incoming)
+
+    async def on_home_opened(self, event: Body, client: AsyncWebClient) -> None:
+        user = event.get("user")
+        if event.get("tab") != "home" or not isinstance(user, str):
+            return
+        async with self.inflight.track():
+            chosen = await self._saved_lang(user)
+            lang = chosen or self.coach.settings.default_lang
+            await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen))
+
+    async def answer(self, client: AsyncWebClient, incoming: Incoming) -> None:
+        async with self.inflight.track():
+            target, request = incoming.target, incoming.request
+            if not target.channel and not target.response_url:
+                # A button on the Home tab: the conversation is the DM, so name it before the engine sees it.
+                channel = await open_dm(client, target.dm_user)
+                target = replace(target, channel=channel)
+                request = replace(request, conversation_id=channel)
+            reply = await self.coach.handle(request)
+            if is_share(request):
+                await deliver(client, share_target(target), render(reply), public=True)
+            else:
+                await deliver(client, target, render(reply))
+
+    async def on_error(self, error: Exception, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        """Log with the traceback; tell the user sorry, never what broke."""
+        log.error("a Slack handler failed (%s)", type(error).__name__, exc_info=error)
+        incoming = incoming_for(body, context.bot_user_id or "")
+        if incoming is None:
+            return
+        lang = await self._saved_lang(incoming.request.user_id) or self.coach.settings.default_lang
+        apology = Reply(kind="error", lang=lang, text=t("error", lang))
+        try:
+            await deliver(client, incoming.target, render(apology))
+        except Exception as exc:
+            log.warning("could not send the apology either (%s)", type(exc).__name__)
+
+    async def _saved_lang(self, user_id: str) -> str | None:
+        try:
+            return (await self.coach.store.get_preferences(f"slack:{user_id}")).lang
+        except StoreError:
+            return None

@@ -1,0 +1,171 @@
+"""`coach serve slack`: Socket Mode (default) or HTTP mode behind aiohttp, with check-ins and a clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.app import create_app
+from adapters.slack.checkins import run_checkins
+from adapters.slack.inflight import InFlight
+from bot.engine.coach import Coach
+from bot.errors import ConfigError
+from bot.reload import reload_knowledge, watch_knowledge
+from bot.settings import Settings
+from bot.tokens import slack_problems
+
+log = logging.getLogger("coach.slack")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+SHUTDOWN_GRACE = 20.0  # seconds for answers already being written
+_APPS = "api.slack.com/apps → your app"
+
+
+def check_tokens(settings: Settings, *, http: bool) -> None:
+    """Fail before connecting, naming the variable and where to find its value."""
+    problems = slack_problems(settings, http=http)
+    if problems:
+        raise ConfigError(problems[0])
+
+
+def serve_slack(settings: Settings, *, http: bool, host: str, port: int, watch: bool = False) -> None:
+    check_tokens(settings, http=http)
+    coach = Coach.from_settings(settings)
+    _configure_logging(settings)
+    asyncio.run(run_slack(coach, settings, http=http, host=host, port=port, watch=watch))
+
+
+async def run_slack(
+    coach: Coach,
+    settings: Settings,
+    *,
+    http: bool,
+    host: str,
+    port: int,
+    stop: asyncio.Event | None = None,
+    watch: bool = False,
+) -> None:
+    """Serve until SIGTERM/SIGINT (or ``stop``), then stop taking requests, finish answers and close the store.
+
+    SIGHUP (and, with ``watch``, any change to the knowledge files) reloads the knowledge, validated first.
+    """
+    stop = stop or asyncio.Event()
+    inflight = InFlight()
+    try:
+        app = create_app(coach, settings, inflight=inflight)
+        await _check_bot_token(app)
+        with _signals_set(stop, coach):
+            checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
+            watcher = asyncio.create_task(watch_knowledge(coach)) if watch else None
+            try:
+                if http:
+                    await _serve_http(coach, settings, app, host, port, stop)
+                else:
+                    await _serve_socket_mode(app, settings, stop)
+            finally:
+                stop.set()
+                if watcher is not None:
+                    watcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watcher
+                await checkins
+                if not await inflight.wait_idle(SHUTDOWN_GRACE):
+                    log.warning("%d answer(s) still running at shutdown were abandoned", inflight.running)
+    finally:
+        await coach.close()
+        log.info("Slack adapter stopped")
+
+
+async def _check_bot_token(app: AsyncApp) -> None:
+    try:
+        identity = await app.client.auth_test()
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')}). Copy the current Bot User OAuth Token "
+            f"from {_APPS} → OAuth & Permissions."
+        ) from None
+    log.info("connected to Slack workspace %s as bot user %s", identity.get("team_id"), identity.get("user_id"))
+
+
+@contextlib.contextmanager
+def _signals_set(stop: asyncio.Event, coach: Coach) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    installed = []
+    actions = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: lambda: reload_knowledge(coach)}
+    for sig, action in actions.items():
+        try:
+            loop.add_signal_handler(sig, action)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or not a Unix loop
+            pass
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def _serve_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
+    handler = AsyncSocketModeHandler(app, settings.slack_app_token, logger=logging.getLogger("coach.slack.socket"))
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt leaves it unannotated
+    except SlackApiError as exc:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        raise ConfigError(
+            f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}). Check {_APPS} → Basic Information → "
+            "App-Level Tokens (scope connections:write) and that Socket Mode is enabled."
+        ) from None
+    log.info("Slack adapter running in Socket Mode")
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _serve_http(
+    coach: Coach, settings: Settings, app: AsyncApp, host: str, port: int, stop: asyncio.Event
+) -> None:
+    runner = web.AppRunner(build_http_app(coach, settings, app), shutdown_timeout=SHUTDOWN_GRACE)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("Slack adapter listening on http://%s:%d%s", host, port, EVENTS_PATH)
+        await stop.wait()
+    finally:
+        await runner.cleanup()  # stops listening first, then waits for requests in progress
+
+
+def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Application:
+    """POST /slack/events (events, commands, buttons) and GET /healthz, on aiohttp."""
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    async def health(request: web.Request) -> web.Response:
+        store_ok = await coach.store.ping()
+        topics = len(coach.kb.topics)
+        ok = store_ok and topics > 0
+        body = {"ok": ok, "knowledge_topics": topics, "store": store_ok}
+        return web.json_response(body, status=200 if ok else 503)
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, events)
+    web_app.router.add_get(HEALTH_PATH, health)
+    return web_app
+
+
+def _configure_logging(settings: Settings) -> None:
+    """A plain log format when nobody configured logging yet (the CLI may already have)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
