@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import CoachError, ConfigError, KnowledgeError
 from bot.kb.export import export_knowledge
-from bot.kb.load import check_knowledge, load_knowledge
+from bot.kb.load import check_knowledge
 from bot.settings import LANG_CHOICES, Settings
 from bot.store.null import NullStore as _NoStore
 
@@ -46,17 +46,15 @@ def _kb_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _load(settings: Settings) -> Coach:
     from bot.engine.coach import Coach
-    from bot.store.factory import open_store
 
-    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
-    return Coach(kb, open_store(settings), settings)
+    return Coach.from_settings(settings)
 
 
 def _matcher(settings: Settings) -> Matcher:
-    from bot.matching.matcher import Matcher, MatcherConfig
+    from bot.engine.coach import matcher_for
+    from bot.matching.compiled import load_compiled
 
-    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
-    return Matcher(kb, MatcherConfig(max_chars=settings.max_message_chars))
+    return matcher_for(load_compiled(settings.knowledge_dirs), settings)
 
 
 def _match(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,15 +86,16 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.engine.messages import Request
     from bot.engine.plain import render_plain
 
-    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
-    coach = Coach(kb, _NoStore(), settings)
+    coach = Coach.from_settings(settings, store=_NoStore())
     reply = coach.answer_without_memory(Request("cli", "local", "ask", args.text, True), lang=args.lang)
     print(render_plain(reply, numbered_options=False))
     return 0
 
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
-    kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+    from bot.matching.compiled import load_compiled
+
+    kb = load_compiled(settings.knowledge_dirs).kb
     lang = args.lang or settings.default_lang
     for topic in kb.topics.values():
         flag = "  (legal)" if topic.legal else ""

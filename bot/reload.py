@@ -6,24 +6,26 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.engine.coach import Coach
-from bot.kb.load import check_knowledge, default_knowledge_dir
+from bot.engine.coach import Coach, matcher_for
+from bot.errors import KnowledgeError
+from bot.kb.load import default_knowledge_dir
+from bot.matching.compiled import load_compiled
 
 log = logging.getLogger("coach.reload")
 
 
 def reload_knowledge(coach: Coach) -> bool:
     """Reload the knowledge from disk into ``coach``; False (and the old knowledge kept) on any problem."""
-    kb, problems = check_knowledge(extra_dirs=coach.settings.knowledge_dirs)
-    if kb is None:
+    try:
+        compiled = load_compiled(coach.settings.knowledge_dirs)
+    except KnowledgeError as exc:
+        shown = "\n".join(str(p) for p in exc.problems[:20])
         log.error(
-            "knowledge reload rejected, keeping the previous knowledge (%d problems):\n%s",
-            len(problems),
-            "\n".join(str(p) for p in problems[:20]),
+            "knowledge reload rejected, keeping the previous knowledge (%d problems):\n%s", len(exc.problems), shown
         )
         return False
-    coach.reload(kb)
-    log.info("knowledge reloaded: %d topics", len(kb.topics))
+    coach.reload(compiled.kb, matcher_for(compiled, coach.settings))
+    log.info("knowledge reloaded: %d topics", len(compiled.kb.topics))
     return True
 
 

@@ -15,38 +15,48 @@ SLACK_APPS = "https://api.slack.com/apps"
 DISCORD_APPS = "https://discord.com/developers/applications"
 
 
+def _looks_like(token: str) -> str:
+    """The token's kind (its prefix), never the secret part."""
+    prefix = token.split("-", 1)[0]
+    return f" (this one starts with {prefix}-)" if "-" in token and len(prefix) <= 5 else ""
+
+
 def slack_problems(settings: Settings, *, http: bool) -> list[str]:
+    """What is wrong with the Slack settings for Socket Mode (or HTTP mode), each with where to fix it."""
+    apps = f"{SLACK_APPS} → your app"
     problems = []
-    if not settings.slack_bot_token:
+    bot = settings.slack_bot_token
+    if not bot:
         problems.append(
-            f"SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from {SLACK_APPS} "
-            "→ your app → OAuth & Permissions"
+            f"SLACK_BOT_TOKEN is not set. Copy the Bot User OAuth Token (xoxb-…) from {apps} → "
+            "OAuth & Permissions (install the app to your workspace first)."
         )
-    elif not settings.slack_bot_token.startswith("xoxb-"):
+    elif not bot.startswith("xoxb-"):
         problems.append(
-            "SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token from OAuth & Permissions, "
-            "not a user or app-level token)"
+            f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-{_looks_like(bot)}. Copy the Bot "
+            f"User OAuth Token from {apps} → OAuth & Permissions."
         )
     if http:
         if not settings.slack_signing_secret:
             problems.append(
-                f"SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from {SLACK_APPS} "
-                "→ your app → Basic Information → App Credentials"
+                "SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it). Copy the "
+                f"Signing Secret from {apps} → Basic Information → App Credentials."
             )
-        elif not re.fullmatch(r"[0-9a-f]{32}", settings.slack_signing_secret):
+    else:
+        app_token = settings.slack_app_token
+        where = (
+            f"Create one at {apps} → Basic Information → App-Level Tokens with the connections:write scope, "
+            "or run in HTTP mode with --http."
+        )
+        if not app_token:
+            problems.append(f"SLACK_APP_TOKEN is not set (Socket Mode needs an app-level token, xapp-…). {where}")
+        elif not app_token.startswith("xapp-"):
             problems.append(
-                "SLACK_SIGNING_SECRET should be 32 hexadecimal characters (Basic Information → "
-                "App Credentials → Signing Secret)"
+                f"SLACK_APP_TOKEN must be an app-level token starting with xapp-{_looks_like(app_token)}. {where}"
             )
-    elif not settings.slack_app_token:
-        problems.append(
-            f"SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...) with the "
-            f"connections:write scope, from {SLACK_APPS} → your app → Basic Information → App-Level Tokens"
-        )
-    elif not settings.slack_app_token.startswith("xapp-"):
-        problems.append(
-            "SLACK_APP_TOKEN should start with xapp- (an app-level token from Basic Information → App-Level Tokens)"
-        )
+    url = settings.slack_api_url
+    if url and not url.startswith(("https://", "http://")):
+        problems.append(f"SLACK_API_URL must be an http(s) URL such as https://slack.com/api/, got {url[:40]!r}")
     return problems
 
 

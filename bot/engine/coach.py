@@ -28,6 +28,7 @@ from bot.engine.ratelimit import RateLimiter
 from bot.errors import StoreError
 from bot.kb.model import KnowledgeBase, Topic
 from bot.logs import new_request_id
+from bot.matching.compiled import Compiled, load_compiled
 from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
@@ -41,6 +42,11 @@ log = logging.getLogger("coach.engine")
 NEW_SITUATION_SCORE = 0.8
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
+
+
+def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
+    config = MatcherConfig(max_chars=settings.max_message_chars)
+    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector)
 
 
 class Coach:
@@ -62,18 +68,19 @@ class Coach:
         self.limiter = limiter
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Coach:
-        from bot.kb.load import load_knowledge
+    def from_settings(cls, settings: Settings | None = None, store: Store | None = None) -> Coach:
+        """Knowledge (validated, with its compiled index), store and limits, all from settings."""
         from bot.store.factory import open_store
 
         settings = settings or Settings.from_env()
-        kb = load_knowledge(extra_dirs=settings.knowledge_dirs)
+        compiled = load_compiled(settings.knowledge_dirs)
+        matcher = matcher_for(compiled, settings)
         limiter = RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_minute)
-        return cls(kb, open_store(settings), settings, limiter=limiter)
+        return cls(compiled.kb, store or open_store(settings), settings, matcher=matcher, limiter=limiter)
 
-    def reload(self, kb: KnowledgeBase) -> None:
-        """Swap in new, already validated knowledge (hot reload)."""
-        matcher = Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
+    def reload(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+        """Swap in new, already validated knowledge (hot reload); in-flight requests finish on the old one."""
+        matcher = matcher or Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
         self.kb, self.matcher = kb, matcher
 
     async def close(self) -> None:

@@ -1,9 +1,10 @@
 """Everything the matcher needs, precomputed once from the knowledge base.
 
-Per language: a vocabulary of stems with IDF over topics, a posting list per
-stem (which topics use it, with their normalised TF-IDF weight) for topic-level
-scoring, each topic's phrasings as stem sets for nearest-phrasing scoring, and
-the surface words (by length) that typo correction may snap a word to.
+Per language: a vocabulary of stems (and stem bigrams) with IDF over topics;
+posting lists in one flat CSR layout (for each feature, which topics use it and
+their normalised TF-IDF weight) for topic-level scoring; each topic's phrasings
+as feature sets for nearest-phrasing scoring; and, by word length, the known
+surface words that typo correction may snap an unknown word to.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -37,18 +38,25 @@ class Phrasing:
 class LangIndex:
     lang: str
     idf: dict[str, float]
-    postings: dict[str, tuple[IntArray, FloatArray]]
+    # feature -> (start, end) into `posting_topics` / `posting_weights`
+    spans: dict[str, tuple[int, int]]
+    posting_topics: IntArray
+    posting_weights: FloatArray
     phrasings: list[list[Phrasing]]
     max_idf: float
-    surface_by_length: dict[int, list[str]] = field(default_factory=dict)
-    surface_stem: dict[str, str] = field(default_factory=dict)
+    # word length -> known surface words of length-1 .. length+1 (typo candidates)
+    typo_candidates: dict[int, list[str]]
+    surface_stem: dict[str, str]
+
+    def postings(self, feature: str) -> tuple[IntArray, FloatArray]:
+        start, end = self.spans[feature]
+        return self.posting_topics[start:end], self.posting_weights[start:end]
 
 
 @dataclass
 class MatchIndex:
     topic_ids: list[str]
     titles: dict[str, dict[str, str]]
-    related: list[frozenset[int]]
     langs: dict[str, LangIndex]
     stemmers: Stemmers
     language_corpus: dict[str, list[str]]
@@ -58,84 +66,104 @@ class MatchIndex:
         return len(self.topic_ids)
 
 
-def stems_of(stemmers: Stemmers, lang: str, text: str) -> list[str]:
-    return [stemmers.stem(lang, w) for w in content_words(tokenize(clean(text)))]
-
-
 def with_bigrams(stems: list[str]) -> list[str]:
     """Stems plus each adjacent pair ("pay invoic" → also "pay_invoic"): phrases carry meaning words alone miss."""
     return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
 
 
-def _weighted_texts(kb: KnowledgeBase, topic_id: str, lang: str) -> Iterable[tuple[str, float]]:
+def _weighted_texts(kb: KnowledgeBase, topic_id: str, lang: str) -> Iterable[tuple[str, float, bool]]:
+    """(text, weight, is_phrasing) for every field that describes the situation."""
     advice = kb.topics[topic_id].advice[lang]
     for text in advice.phrasings:
-        yield text, FIELD_WEIGHTS["phrasings"]
+        yield text, FIELD_WEIGHTS["phrasings"], True
     for text in advice.keywords:
-        yield text, FIELD_WEIGHTS["keywords"]
-    yield advice.title, FIELD_WEIGHTS["title"]
-    yield advice.summary, FIELD_WEIGHTS["summary"]
+        yield text, FIELD_WEIGHTS["keywords"], False
+    yield advice.title, FIELD_WEIGHTS["title"], False
+    yield advice.summary, FIELD_WEIGHTS["summary"], False
+
+
+def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: Stemmers) -> LangIndex:
+    tf: list[dict[str, float]] = []
+    phrasing_features: list[list[list[str]]] = []
+    surface_words: set[str] = set()
+    surface: dict[str, str] = {}
+    for tid in topic_ids:
+        counts: dict[str, float] = defaultdict(float)
+        features_of_phrasings: list[list[str]] = []
+        for text, weight, is_phrasing in _weighted_texts(kb, tid, lang):
+            words = content_words(tokenize(clean(text)))
+            stems = [stemmers.stem(lang, word) for word in words]
+            features = with_bigrams(stems)
+            for feature in features:
+                counts[feature] += weight
+            if is_phrasing and features:
+                features_of_phrasings.append(features)
+            for word, stem in zip(words, stems, strict=True):
+                if len(word) >= TYPO_MIN_LENGTH and word not in surface_words:
+                    surface_words.add(word)
+                    surface.setdefault(fold_accents(word), stem)
+        tf.append(counts)
+        phrasing_features.append(features_of_phrasings)
+
+    df: Counter[str] = Counter()
+    for counts in tf:
+        df.update(counts.keys())
+    n = max(len(topic_ids), 1)
+    idf = {feature: math.log(1.0 + n / d) for feature, d in df.items()}
+    max_idf = math.log(1.0 + n)
+
+    entries: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for t, counts in enumerate(tf):
+        weights = {f: ((1.0 + math.log(c)) if c >= 1 else c) * idf[f] for f, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for feature, w in weights.items():
+            entries[feature].append((t, w / norm))
+    spans: dict[str, tuple[int, int]] = {}
+    flat_topics: list[int] = []
+    flat_weights: list[float] = []
+    for feature, pairs in entries.items():
+        spans[feature] = (len(flat_topics), len(flat_topics) + len(pairs))
+        for t, w in pairs:
+            flat_topics.append(t)
+            flat_weights.append(w)
+
+    phrasings = [
+        [Phrasing(frozenset(f), math.sqrt(sum(idf[s] ** 2 for s in set(f)))) for f in per_topic]
+        for per_topic in phrasing_features
+    ]
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for word in surface:
+        by_length[len(word)].append(word)
+    candidates = {
+        length: [w for near in (length - 1, length, length + 1) for w in by_length.get(near, ())]
+        for length in range(TYPO_MIN_LENGTH, max(by_length, default=0) + 2)
+    }
+    return LangIndex(
+        lang=lang,
+        idf=idf,
+        spans=spans,
+        posting_topics=np.asarray(flat_topics, dtype=np.int32),
+        posting_weights=np.asarray(flat_weights, dtype=np.float32),
+        phrasings=phrasings,
+        max_idf=max_idf,
+        typo_candidates=candidates,
+        surface_stem=surface,
+    )
 
 
 def build_index(kb: KnowledgeBase, stemmers: Stemmers | None = None) -> MatchIndex:
     stemmers = stemmers or Stemmers()
     topic_ids = list(kb.topics)
-    position = {tid: i for i, tid in enumerate(topic_ids)}
-    langs: dict[str, LangIndex] = {}
-    corpus: dict[str, list[str]] = {lang: [] for lang in LANGS}
-    for lang in LANGS:
-        tf: list[dict[str, float]] = []
-        phrasings: list[list[Phrasing]] = []
-        surface: dict[str, str] = {}
-        raw_phrasings: list[list[list[str]]] = []
-        for tid in topic_ids:
-            counts: dict[str, float] = defaultdict(float)
-            for text, weight in _weighted_texts(kb, tid, lang):
-                words = content_words(tokenize(clean(text)))
-                stems = [stemmers.stem(lang, word) for word in words]
-                for feature in with_bigrams(stems):
-                    counts[feature] += weight
-                for word, stem in zip(words, stems, strict=True):
-                    if len(word) >= TYPO_MIN_LENGTH:
-                        surface.setdefault(fold_accents(word), stem)
-            tf.append(counts)
-            raw_phrasings.append(
-                [with_bigrams(stems_of(stemmers, lang, p)) for p in kb.topics[tid].advice[lang].phrasings]
-            )
-            corpus[lang].extend(kb.topics[tid].advice[lang].phrasings)
-            corpus[lang].append(kb.topics[tid].advice[lang].summary)
-        df: Counter[str] = Counter()
-        for counts in tf:
-            df.update(counts.keys())
-        n = max(len(topic_ids), 1)
-        idf = {stem: math.log(1.0 + n / d) for stem, d in df.items()}
-        max_idf = math.log(1.0 + n)
-        entries: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for t, counts in enumerate(tf):
-            weights = {s: (1.0 + math.log(c)) * idf[s] if c >= 1 else c * idf[s] for s, c in counts.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for stem, w in weights.items():
-                topics, values = entries[stem]
-                topics.append(t)
-                values.append(w / norm)
-        postings = {
-            stem: (np.asarray(ts, dtype=np.int32), np.asarray(vs, dtype=np.float32))
-            for stem, (ts, vs) in entries.items()
-        }
-        for stem_lists in raw_phrasings:
-            phrasings.append(
-                [
-                    Phrasing(frozenset(stems), math.sqrt(sum(idf.get(s, max_idf) ** 2 for s in set(stems))) or 1.0)
-                    for stems in stem_lists
-                    if stems
-                ]
-            )
-        by_length: dict[int, list[str]] = defaultdict(list)
-        for word in surface:
-            by_length[len(word)].append(word)
-        langs[lang] = LangIndex(lang, idf, postings, phrasings, max_idf, dict(by_length), surface)
+    langs: dict[str, LangIndex] = {lang: _build_lang(kb, topic_ids, lang, stemmers) for lang in LANGS}
+    corpus: dict[str, list[str]] = {
+        lang: [
+            text
+            for tid in topic_ids
+            for text in (*kb.topics[tid].advice[lang].phrasings, kb.topics[tid].advice[lang].summary)
+        ]
+        for lang in LANGS
+    }
     titles: dict[str, dict[str, str]] = {
         tid: {lang: kb.topics[tid].advice[lang].title for lang in LANGS} for tid in topic_ids
     }
-    related = [frozenset(position[r] for r in kb.topics[tid].related if r in position) for tid in topic_ids]
-    return MatchIndex(topic_ids, titles, related, langs, stemmers, corpus)
+    return MatchIndex(topic_ids, titles, langs, stemmers, corpus)

@@ -74,10 +74,16 @@ class _LangQuery:
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, config: MatcherConfig | None = None, index: MatchIndex | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        config: MatcherConfig | None = None,
+        index: MatchIndex | None = None,
+        detector: LanguageDetector | None = None,
+    ) -> None:
         self.config = config or MatcherConfig()
         self.index = index or build_index(kb)
-        self.detector = LanguageDetector(self.index.language_corpus)
+        self.detector = detector or LanguageDetector(self.index.language_corpus)
 
     # -- public -----------------------------------------------------------------
 
@@ -177,9 +183,7 @@ class Matcher:
 
     def _correct(self, word: str, index: LangIndex) -> str | None:
         """The known word this one is a typo of: one edit (a transposition counts as one) away."""
-        choices: list[str] = []
-        for length in (len(word) - 1, len(word), len(word) + 1):
-            choices.extend(index.surface_by_length.get(length, ()))
+        choices = index.typo_candidates.get(len(word))
         if not choices:
             return None
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
@@ -200,7 +204,7 @@ class Matcher:
         positions: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for stem, count in query.counts.items():
-            topics, values = index.postings[stem]
+            topics, values = index.postings(stem)
             positions.append(topics)
             weights.append(values * np.float32(index.idf[stem] * (1.0 + math.log(count))))
         summed = np.bincount(np.concatenate(positions), weights=np.concatenate(weights), minlength=self.index.size)
@@ -234,10 +238,12 @@ class Matcher:
         return "confident", (best.id,)
 
     def _several(self, body: str, lang: str, matches: tuple[Match, ...]) -> tuple[str, ...]:
+        shortlisted = {m.id for m in matches if m.score >= self.config.several_from}
+        if len(shortlisted) < 2:
+            return ()  # no second strong situation: skip scoring the clauses
         clauses = segments(body, lang)
         if len(clauses) < 2:
             return ()
-        shortlisted = {m.id for m in matches if m.score >= self.config.several_from}
         found: list[str] = []
         for clause in clauses[:12]:
             scores = self._scores(tokenize(clean(clause)), lang)
@@ -246,7 +252,3 @@ class Matcher:
             if scores[position] >= self.config.segment_from and tid in shortlisted and tid not in found:
                 found.append(tid)
         return tuple(found) if len(found) > 1 else ()
-
-
-def load_matcher(kb: KnowledgeBase, config: MatcherConfig | None = None) -> Matcher:
-    return Matcher(kb, config)

@@ -46,12 +46,13 @@ class LanguageDetector:
     def __init__(self, corpus: Mapping[str, Iterable[str]]) -> None:
         counts: dict[str, Counter[str]] = {}
         for lang in LANGS:
-            counter: Counter[str] = Counter()
+            words: Counter[str] = Counter()
             for text in corpus.get(lang, ()):
-                for word in text.casefold().split():
-                    word = word.strip(".,;:!?¿¡()\"'«»")
-                    if word:
-                        counter.update(_trigrams(word))
+                words.update(w for w in (raw.strip(".,;:!?¿¡()\"'«»") for raw in text.casefold().split()) if w)
+            counter: Counter[str] = Counter()
+            for word, count in words.items():  # trigrams once per distinct word, weighted by its count
+                for gram in _trigrams(word):
+                    counter[gram] += count
             counts[lang] = counter
         vocab = max(len(set().union(*counts.values())), 1)
         self._log_prob: dict[str, dict[str, float]] = {}
