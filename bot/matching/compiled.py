@@ -25,8 +25,16 @@ from bot.matching.index import MatchIndex, build_index
 from bot.text.language import LanguageDetector
 
 log = logging.getLogger("coach.cache")
-# Bump when the index or knowledge model changes shape.
-FORMAT = "client-coach-index-3"
+FORMAT = "client-coach-index"
+# The code whose output is cached: any change to it invalidates the cache, like a .pyc.
+_CODE = (
+    "bot/matching/index.py",
+    "bot/text/language.py",
+    "bot/text/normalize.py",
+    "bot/text/stopwords.py",
+    "bot/text/markup.py",
+    "bot/kb/model.py",
+)
 KEEP = 4  # compiled versions kept, newest first (e.g. while switching branches)
 
 
@@ -49,6 +57,9 @@ def cache_dir(env: dict[str, str] | None = None) -> Path | None:
 
 def fingerprint(builtin: Path, extra_dirs: Sequence[Path]) -> str:
     digest = hashlib.blake2b(FORMAT.encode(), digest_size=16)
+    package_root = Path(__file__).resolve().parents[2]
+    for name in _CODE:
+        digest.update((package_root / name).read_bytes())
     for directory in (builtin, *extra_dirs):
         files = [directory / "sources.yaml", *_topic_files(directory)] if directory.is_dir() else []
         for path in files:

@@ -29,12 +29,6 @@ IntArray = npt.NDArray[np.int32]
 
 
 @dataclass
-class Phrasing:
-    stems: frozenset[str]
-    norm: float
-
-
-@dataclass
 class LangIndex:
     lang: str
     idf: dict[str, float]
@@ -42,7 +36,14 @@ class LangIndex:
     spans: dict[str, tuple[int, int]]
     posting_topics: IntArray
     posting_weights: FloatArray
-    phrasings: list[list[Phrasing]]
+    # Phrasing level, for nearest-phrasing scoring: feature -> (start, end) into `phrase_ids`;
+    # each phrasing's norm; and each topic's phrasings as one contiguous id range.
+    phrase_spans: dict[str, tuple[int, int]]
+    phrase_ids: IntArray
+    phrase_norms: FloatArray
+    topic_phrases: list[tuple[int, int]]
+    # topic -> its phrasing ids, padded with -1 to the longest topic (one gather for many topics)
+    topic_phrase_matrix: IntArray
     max_idf: float
     # word length -> known surface words of length-1 .. length+1 (typo candidates)
     typo_candidates: dict[int, list[str]]
@@ -51,6 +52,10 @@ class LangIndex:
     def postings(self, feature: str) -> tuple[IntArray, FloatArray]:
         start, end = self.spans[feature]
         return self.posting_topics[start:end], self.posting_weights[start:end]
+
+    def phrases_with(self, feature: str) -> IntArray:
+        start, end = self.phrase_spans.get(feature, (0, 0))
+        return self.phrase_ids[start:end]
 
 
 @dataclass
@@ -127,10 +132,22 @@ def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: St
             flat_topics.append(t)
             flat_weights.append(w)
 
-    phrasings = [
-        [Phrasing(frozenset(f), math.sqrt(sum(idf[s] ** 2 for s in set(f)))) for f in per_topic]
-        for per_topic in phrasing_features
-    ]
+    by_feature: dict[str, list[int]] = defaultdict(list)
+    norms: list[float] = []
+    topic_phrases: list[tuple[int, int]] = []
+    for per_topic in phrasing_features:
+        first = len(norms)
+        for features in per_topic:
+            distinct = set(features)
+            for feature in distinct:
+                by_feature[feature].append(len(norms))
+            norms.append(math.sqrt(sum(idf[f] ** 2 for f in distinct)))
+        topic_phrases.append((first, len(norms)))
+    phrase_spans: dict[str, tuple[int, int]] = {}
+    flat_ids: list[int] = []
+    for feature, ids in by_feature.items():
+        phrase_spans[feature] = (len(flat_ids), len(flat_ids) + len(ids))
+        flat_ids.extend(ids)
     by_length: dict[int, list[str]] = defaultdict(list)
     for word in surface:
         by_length[len(word)].append(word)
@@ -144,11 +161,23 @@ def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: St
         spans=spans,
         posting_topics=np.asarray(flat_topics, dtype=np.int32),
         posting_weights=np.asarray(flat_weights, dtype=np.float32),
-        phrasings=phrasings,
+        phrase_spans=phrase_spans,
+        phrase_ids=np.asarray(flat_ids, dtype=np.int32),
+        phrase_norms=np.asarray(norms, dtype=np.float32),
+        topic_phrases=topic_phrases,
+        topic_phrase_matrix=_padded(topic_phrases),
         max_idf=max_idf,
         typo_candidates=candidates,
         surface_stem=surface,
     )
+
+
+def _padded(ranges: list[tuple[int, int]]) -> IntArray:
+    width = max((end - start for start, end in ranges), default=0) or 1
+    matrix = np.full((len(ranges), width), -1, dtype=np.int32)
+    for row, (start, end) in enumerate(ranges):
+        matrix[row, : end - start] = np.arange(start, end, dtype=np.int32)
+    return matrix
 
 
 def build_index(kb: KnowledgeBase, stemmers: Stemmers | None = None) -> MatchIndex:

@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
-from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, LangIndex, MatchIndex, build_index, with_bigrams
+from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
 from bot.matching.segments import segments
 from bot.text.language import LanguageDetector
@@ -30,6 +30,9 @@ from bot.text.stopwords import ALL_STOPWORDS, SMALL_TALK
 # Typo correction is the costliest step for long messages full of unknown words; a typo
 # that matters is rarely the 13th unknown word of a message.
 MAX_TYPO_CORRECTIONS = 12
+# The languages a message is scored in, by detected language: its own, the one it is most often
+# confused with (Spanish and Catalan), and English, which freelancers mix into every language.
+_SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "fi": ("fi", "en")}
 COMPOUND_MIN_LENGTH = 8
 COMPOUND_PART = 4
 
@@ -116,7 +119,9 @@ class Matcher:
         best = np.zeros(n, dtype=np.float32)
         if n == 0 or is_small_talk(tokens):
             return best
-        queries = {lang: self._lang_query(tokens, self.index.langs[lang], lang == detected) for lang in LANGS}
+        queries = {
+            lang: self._lang_query(tokens, self.index.langs[lang], lang == detected) for lang in _SCORED[detected]
+        }
         profile = np.zeros(n, dtype=np.float32)
         coverage = np.zeros(n, dtype=np.float32)
         for lang, query in queries.items():
@@ -128,26 +133,22 @@ class Matcher:
             better = cos > profile
             profile[better] = cos[better]
             coverage[better] = query.coverage
-        top = np.argsort(-profile, kind="stable")[: self.config.candidates]
-        for position in top:
-            p = int(position)
-            if profile[p] <= 0:
-                continue
-            nearest = max(
-                (
-                    self._nearest_phrasing(q, self.index.langs[lang], p)
-                    * (1.0 if lang == detected else self.config.other_language_weight)
-                    for lang, q in queries.items()
-                    if q.counts
-                ),
-                default=0.0,
-            )
-            c = self.config
-            blended = (
-                c.profile_weight * min(1.0, c.profile_scale * float(profile[p])) + (1 - c.profile_weight) * nearest
-            )
-            raw = blended * float(coverage[p]) ** c.coverage_power
-            best[p] = self._calibrate(raw)
+        c = self.config
+        ranked: IntArray = np.argsort(-profile, kind="stable")[: c.candidates].astype(np.int32)
+        top = ranked[profile[ranked] > 0]
+        if len(top) == 0:
+            return best
+        nearest = np.zeros(len(top), dtype=np.float32)
+        for lang, query in queries.items():
+            if query.counts:
+                index = self.index.langs[lang]
+                found = self._nearest(self._phrase_similarities(query, index), index, top)
+                if lang != detected:
+                    found *= np.float32(c.other_language_weight)
+                np.maximum(nearest, found, out=nearest)
+        blended = c.profile_weight * np.minimum(1.0, c.profile_scale * profile[top]) + (1 - c.profile_weight) * nearest
+        raw = blended * coverage[top] ** c.coverage_power
+        best[top] = [self._calibrate(float(r)) for r in raw]
         return best
 
     def _calibrate(self, raw: float) -> float:
@@ -201,26 +202,38 @@ class Matcher:
         return []
 
     def _profile_cosine(self, query: _LangQuery, index: LangIndex) -> FloatArray:
-        positions: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for stem, count in query.counts.items():
-            topics, values = index.postings(stem)
-            positions.append(topics)
-            weights.append(values * np.float32(index.idf[stem] * (1.0 + math.log(count))))
-        summed = np.bincount(np.concatenate(positions), weights=np.concatenate(weights), minlength=self.index.size)
+        spans = [index.spans[feature] for feature in query.counts]
+        lengths = [end - start for start, end in spans]
+        positions = np.concatenate([index.posting_topics[start:end] for start, end in spans])
+        values = np.concatenate([index.posting_weights[start:end] for start, end in spans])
+        query_weights = [index.idf[f] * (1.0 + math.log(n)) for f, n in query.counts.items()]
+        values = values * np.repeat(np.asarray(query_weights, dtype=np.float32), lengths)
+        summed = np.bincount(positions, weights=values, minlength=self.index.size)
         return (summed / (query.known_norm or 1.0)).astype(np.float32)
 
-    def _nearest_phrasing(self, query: _LangQuery, index: LangIndex, position: int) -> float:
-        """Mean similarity of the topic's ``nearest_k`` phrasings closest to the message."""
-        stems = query.counts.keys()
-        sims: list[float] = []
-        for phrasing in index.phrasings[position]:
-            shared = phrasing.stems.intersection(stems)
-            if shared:
-                overlap = sum(index.idf[s] ** 2 for s in shared)
-                sims.append(overlap / (query.known_norm * phrasing.norm))
+    def _phrase_similarities(self, query: _LangQuery, index: LangIndex) -> FloatArray:
+        """IDF-weighted cosine between the message and every phrasing of this language, in one pass."""
+        size = len(index.phrase_norms)
+        spans = [(f, index.phrase_spans[f]) for f in query.counts if f in index.phrase_spans]
+        if not spans:
+            return np.zeros(size, dtype=np.float32)
+        ids = np.concatenate([index.phrase_ids[start:end] for _, (start, end) in spans])
+        weights = np.repeat(
+            np.asarray([index.idf[f] ** 2 for f, _ in spans], dtype=np.float32),
+            [end - start for _, (start, end) in spans],
+        )
+        overlap = np.bincount(ids, weights=weights, minlength=size)
+        return (overlap / (index.phrase_norms * (query.known_norm or 1.0))).astype(np.float32)
+
+    def _nearest(self, similarities: FloatArray, index: LangIndex, topics: IntArray) -> FloatArray:
+        """For each topic, the mean similarity of its ``nearest_k`` phrasings closest to the message."""
         k = self.config.nearest_k
-        return sum(sorted(sims, reverse=True)[:k]) / k
+        ids = index.topic_phrase_matrix[topics]
+        sims: FloatArray = np.where(ids >= 0, similarities[ids], np.float32(0.0)).astype(np.float32)
+        if sims.shape[1] > k:
+            sims = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
+        means: FloatArray = (sims.sum(axis=1) / k).astype(np.float32)
+        return means
 
     # -- decision ---------------------------------------------------------------
 

@@ -26,6 +26,7 @@ _MARKER_BONUS = 4.0
 # Function words are the strongest cue in short messages; each counts as this many trigrams.
 _STOPWORD_WEIGHT = 3.0
 _SMOOTHING = 0.5
+_WORD_CACHE = 100_000
 # Below this much evidence (trigrams) and margin per trigram, the guess is not trusted.
 _MIN_EVIDENCE = 4
 _MIN_MARGIN = 0.05
@@ -65,26 +66,36 @@ class LanguageDetector:
             denominator = total * (1 + _SMOOTHING)
             self._log_prob[lang] = {g: math.log((c + pseudo) / denominator) for g, c in counter.items()}
             self._unseen[lang] = math.log(pseudo / denominator)
+        self._word_scores: dict[str, tuple[float, ...]] = {}
+
+    def _score_word(self, word: str) -> tuple[float, ...]:
+        grams = _trigrams(word)
+        return tuple(
+            sum(self._log_prob[lang].get(g, self._unseen[lang]) for g in grams)
+            + (_STOPWORD_WEIGHT if word in STOPWORDS[lang] else 0.0)
+            for lang in LANGS
+        )
 
     def detect(self, words: list[str]) -> LanguageGuess:
         """Guess from already cleaned, lower-cased words."""
         if not words:
             return LanguageGuess(None, 0.0)
-        scores = dict.fromkeys(LANGS, 0.0)
+        scores = [0.0] * len(LANGS)
         evidence = 0
         for word in words[:400]:
-            grams = _trigrams(word)
-            for lang in LANGS:
-                table, unseen = self._log_prob[lang], self._unseen[lang]
-                scores[lang] += sum(table.get(g, unseen) for g in grams)
-                if word in STOPWORDS[lang]:
-                    scores[lang] += _STOPWORD_WEIGHT
-            evidence += len(grams)
+            per_lang = self._word_scores.get(word)
+            if per_lang is None:
+                per_lang = self._score_word(word)
+                if len(self._word_scores) < _WORD_CACHE:
+                    self._word_scores[word] = per_lang
+            for i, value in enumerate(per_lang):
+                scores[i] += value
+            evidence += len(word)
         text = "".join(words)
         for lang, letters in _MARKERS.items():
             if any(letter in text for letter in letters):
-                scores[lang] += _MARKER_BONUS * 3
-        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+                scores[LANGS.index(lang)] += _MARKER_BONUS * 3
+        ranked = sorted(zip(LANGS, scores, strict=True), key=lambda kv: kv[1], reverse=True)
         margin = (ranked[0][1] - ranked[1][1]) / max(evidence, 1)
         marked = any(letter in text for letters in _MARKERS.values() for letter in letters)
         # One word without a telling letter ("hello", "ok", "asdfghjkl") is too little to go on.
