@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -30,11 +32,23 @@ from bot.text.stopwords import ALL_STOPWORDS, SMALL_TALK
 # Typo correction is the costliest step for long messages full of unknown words; a typo
 # that matters is rarely the 13th unknown word of a message.
 MAX_TYPO_CORRECTIONS = 12
+CORRECTION_CACHE = 50_000
 # The languages a message is scored in, by detected language: its own, the one it is most often
 # confused with (Spanish and Catalan), and English, which freelancers mix into every language.
 _SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "fi": ("fi", "en")}
 COMPOUND_MIN_LENGTH = 8
 COMPOUND_PART = 4
+
+
+def top_positions(scores: FloatArray, k: int) -> IntArray:
+    """Positions of the ``k`` highest scores, best first (ties by position), without sorting everything."""
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        order = part[np.lexsort((part, -scores[part]))]
+    else:
+        order = np.lexsort((np.arange(len(scores)), -scores))
+    result: IntArray = order.astype(np.int32)
+    return result
 
 
 def is_small_talk(tokens: list[str]) -> bool:
@@ -87,6 +101,7 @@ class Matcher:
         self.config = config or MatcherConfig()
         self.index = index or build_index(kb)
         self.detector = detector or LanguageDetector(self.index.language_corpus)
+        self._corrections: dict[tuple[str, str], str | None] = {}
 
     # -- public -----------------------------------------------------------------
 
@@ -113,14 +128,15 @@ class Matcher:
         tid = self.index.topic_ids[position]
         return Match(tid, score, self.index.titles[tid][lang])
 
-    def _scores(self, tokens: list[str], detected: str) -> FloatArray:
+    def _scores(self, tokens: list[str], detected: str, only_detected: bool = False) -> FloatArray:
         """Calibrated score in [0, 1] for every topic."""
         n = self.index.size
         best = np.zeros(n, dtype=np.float32)
         if n == 0 or is_small_talk(tokens):
             return best
         queries = {
-            lang: self._lang_query(tokens, self.index.langs[lang], lang == detected) for lang in _SCORED[detected]
+            lang: self._lang_query(tokens, self.index.langs[lang], lang == detected)
+            for lang in ((detected,) if only_detected else _SCORED[detected])
         }
         profile = np.zeros(n, dtype=np.float32)
         coverage = np.zeros(n, dtype=np.float32)
@@ -134,7 +150,7 @@ class Matcher:
             profile[better] = cos[better]
             coverage[better] = query.coverage
         c = self.config
-        ranked: IntArray = np.argsort(-profile, kind="stable")[: c.candidates].astype(np.int32)
+        ranked = top_positions(profile, c.candidates)
         top = ranked[profile[ranked] > 0]
         if len(top) == 0:
             return best
@@ -142,7 +158,7 @@ class Matcher:
         for lang, query in queries.items():
             if query.counts:
                 index = self.index.langs[lang]
-                found = self._nearest(self._phrase_similarities(query, index), index, top)
+                found = self._nearest(self._phrase_overlap(query, index), index, top, query.known_norm or 1.0)
                 if lang != detected:
                     found *= np.float32(c.other_language_weight)
                 np.maximum(nearest, found, out=nearest)
@@ -184,11 +200,15 @@ class Matcher:
 
     def _correct(self, word: str, index: LangIndex) -> str | None:
         """The known word this one is a typo of: one edit (a transposition counts as one) away."""
+        key = (index.lang, word)
+        if key in self._corrections:
+            return self._corrections[key]
         choices = index.typo_candidates.get(len(word))
-        if not choices:
-            return None
-        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
-        return index.surface_stem[found[0]] if found else None
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1) if choices else None
+        stem = index.surface_stem[found[0]] if found else None
+        if len(self._corrections) < CORRECTION_CACHE:
+            self._corrections[key] = stem
+        return stem
 
     def _split_compound(self, word: str, index: LangIndex) -> list[str]:
         """Known stems a long unknown word is made of ("lisämaksu" → lisä + maksu), or nothing."""
@@ -211,25 +231,31 @@ class Matcher:
         summed = np.bincount(positions, weights=values, minlength=self.index.size)
         return (summed / (query.known_norm or 1.0)).astype(np.float32)
 
-    def _phrase_similarities(self, query: _LangQuery, index: LangIndex) -> FloatArray:
-        """IDF-weighted cosine between the message and every phrasing of this language, in one pass."""
+    def _phrase_overlap(self, query: _LangQuery, index: LangIndex) -> npt.NDArray[np.float64]:
+        """For every phrasing of this language, the summed IDF² of the features it shares with the message."""
         size = len(index.phrase_norms)
         spans = [(f, index.phrase_spans[f]) for f in query.counts if f in index.phrase_spans]
         if not spans:
-            return np.zeros(size, dtype=np.float32)
+            return np.zeros(size, dtype=np.float64)
         ids = np.concatenate([index.phrase_ids[start:end] for _, (start, end) in spans])
         weights = np.repeat(
             np.asarray([index.idf[f] ** 2 for f, _ in spans], dtype=np.float32),
             [end - start for _, (start, end) in spans],
         )
-        overlap = np.bincount(ids, weights=weights, minlength=size)
-        return (overlap / (index.phrase_norms * (query.known_norm or 1.0))).astype(np.float32)
+        # With weights, bincount returns float64 (its stub says integers).
+        return cast(npt.NDArray[np.float64], np.bincount(ids, weights=weights, minlength=size))
 
-    def _nearest(self, similarities: FloatArray, index: LangIndex, topics: IntArray) -> FloatArray:
-        """For each topic, the mean similarity of its ``nearest_k`` phrasings closest to the message."""
+    def _nearest(
+        self, overlap: npt.NDArray[np.float64], index: LangIndex, topics: IntArray, query_norm: float
+    ) -> FloatArray:
+        """For each topic, the mean cosine of its ``nearest_k`` phrasings closest to the message.
+
+        Only the candidate topics' phrasings are normalised, so the cost does not grow with the knowledge base.
+        """
         k = self.config.nearest_k
         ids = index.topic_phrase_matrix[topics]
-        sims: FloatArray = np.where(ids >= 0, similarities[ids], np.float32(0.0)).astype(np.float32)
+        cosines = overlap[ids] / (index.phrase_norms[ids] * query_norm)
+        sims: FloatArray = np.where(ids >= 0, cosines, 0.0).astype(np.float32)
         if sims.shape[1] > k:
             sims = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         means: FloatArray = (sims.sum(axis=1) / k).astype(np.float32)
@@ -259,7 +285,8 @@ class Matcher:
             return ()
         found: list[str] = []
         for clause in clauses[:12]:
-            scores = self._scores(tokenize(clean(clause)), lang)
+            # A clause is judged in the message's language only: it is short, and this keeps the check cheap.
+            scores = self._scores(tokenize(clean(clause)), lang, only_detected=True)
             position = int(np.argmax(scores))
             tid = self.index.topic_ids[position]
             if scores[position] >= self.config.segment_from and tid in shortlisted and tid not in found:
