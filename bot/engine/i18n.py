@@ -293,6 +293,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": "Explica'm primer què passa amb el teu client i després t'hi ajudo.",
         "fi": "Kerro ensin, mitä asiakkaasi kanssa tapahtuu, niin autan sitten siinä.",
     },
+    "how_title": {"en": "How to ask", "es": "Cómo preguntarme", "ca": "Com preguntar-me", "fi": "Näin kysyt"},
+    "how_mention": {
+        "en": "Mention me in a channel (@Client Coach my client won't pay) and I answer in the thread.",
+        "es": "Mencióname en un canal (@Client Coach mi cliente no me paga) y te respondo en el hilo.",
+        "ca": "Menciona'm en un canal (@Client Coach el meu client no em paga) i et responc al fil.",
+        "fi": "Mainitse minut kanavalla (@Client Coach asiakas ei maksa) niin vastaan ketjussa.",
+    },
+    "how_command": {
+        "en": "Type /coach and your situation for an answer only you can see; share it if it helps others.",
+        "es": "Escribe /coach y tu situación para una respuesta que solo ves tú; compártela si ayuda a otros.",
+        "ca": "Escriu /coach i la teva situació per a una resposta que només veus tu; comparteix-la si ajuda.",
+        "fi": "Kirjoita /coach ja tilanteesi, niin saat vastauksen, jonka vain sinä näet; jaa se, jos siitä on apua.",
+    },
+    "how_dm": {
+        "en": "Message me directly (the Messages tab) and I coach you step by step, in private.",
+        "es": "Escríbeme por mensaje directo (la pestaña Mensajes) y te acompaño paso a paso, en privado.",
+        "ca": "Escriu-me per missatge directe (la pestanya Missatges) i t'acompanyo pas a pas, en privat.",
+        "fi": "Lähetä minulle yksityisviesti (Viestit-välilehti), niin valmennan sinua vaihe vaiheelta.",
+    },
+    "language": {"en": "Language", "es": "Idioma", "ca": "Llengua", "fi": "Kieli"},
+    "language_auto": {"en": "automatic", "es": "automático", "ca": "automàtica", "fi": "automaattinen"},
     "details_noted": {
         "en": "Got it. Here's the message with your details filled in:",
         "es": "Entendido. Aquí tienes el mensaje con tus datos:",
