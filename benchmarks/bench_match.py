@@ -110,9 +110,8 @@ def main() -> None:
     load_ms, build_ms, warm_ms = statistics.median(loads), statistics.median(builds), statistics.median(warm)
     count = sum(len(a.phrasings) for t in kb.topics.values() for a in t.advice.values())
     print(f"knowledge: {len(kb.topics)} topics, {count} phrasings")
-    print(
-        f"cold load: YAML + validation {load_ms:.1f} ms, index build {build_ms:.1f} ms, total {load_ms + build_ms:.1f} ms"
-    )
+    cold = load_ms + build_ms
+    print(f"cold load: YAML + validation {load_ms:.1f} ms, index build {build_ms:.1f} ms, total {cold:.1f} ms")
     print(
         f"warm load (compiled cache, what `coach` and the bot do after the first run): {warm_ms:.1f} ms"
         f"   [target <= 200 ms: {'ok' if warm_ms <= 200 else 'MISSED'}]"

@@ -12,6 +12,7 @@ from bot.kb.model import KnowledgeBase
 HOME_BLOCK_LIMIT = 100
 APP_NAME = "Client Coach"
 
+
 def home_view(kb: KnowledgeBase, lang: str, chosen_lang: str | None) -> dict[str, Any]:
     """A ``views.publish`` home view in ``lang``; ``chosen_lang`` is the user's saved preference."""
     titles = [topic.in_lang(lang).title for topic in kb.topics.values()]
@@ -25,9 +26,7 @@ def home_view(kb: KnowledgeBase, lang: str, chosen_lang: str | None) -> dict[str
         {"type": "divider"},
         *sections(bullets(titles, t("topics", lang))),
     ]
-    footer = context(
-        f"🌐 *{escape(t('language', lang))}:* {escape(setting)} · {escape(t('lang_usage', lang))}"
-    )
+    footer = context(f"🌐 *{escape(t('language', lang))}:* {escape(setting)} · {escape(t('lang_usage', lang))}")
     buttons = actions([Choice(f"topic:{tid}", title) for tid, title in zip(kb.topics, titles, strict=True)])
     if len(blocks) + len(buttons) + len(footer) <= HOME_BLOCK_LIMIT:
         blocks += buttons  # the list above already names every topic; buttons are a shortcut

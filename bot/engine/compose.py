@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Literal
 
-from bot.engine.details import fill
-from bot.engine.i18n import t
+from bot.engine.details import fill, missing
+from bot.engine.i18n import placeholder_name, t
 from bot.engine.messages import Choice, PlanItem, Reply
 from bot.engine.plan import order_problems, reason
 from bot.kb.model import KnowledgeBase, Topic
@@ -84,7 +84,7 @@ def advice(
         title=entry.title,
         summary=entry.summary,
         steps=steps,
-        script=tuple(fill(m, details) for m in entry.say_this) if full else (),
+        script=tuple(fill(m, details, lang) for m in entry.say_this) if full else (),
         avoid=entry.avoid if full else (),
         sources=citations(kb, topic),
         disclaimer=t("disclaimer", lang) if topic.legal else "",
@@ -110,14 +110,16 @@ def part(kb: KnowledgeBase, topic: Topic, lang: str, name: str, details: Mapping
         options=feedback_choices(topic.id, lang),
     )
     if name == "say_this":
-        script = tuple(fill(m, details) for m in entry.say_this)
-        missing = any("[" in s for s in script)
-        lead = t("script_intro", lang)
+        script = tuple(fill(m, details, lang) for m in entry.say_this)
+        unfilled = [placeholder_name(n, lang) for n in missing(entry.say_this, details)]
+        notice = ""
+        if unfilled:
+            notice = t("script_missing", lang, names=", ".join(unfilled)) if details else t("script_fill", lang)
         return replace(
             base,
-            text=lead,
+            text=t("script_intro", lang),
             script=script,
-            notice=t("script_fill", lang) if missing else "",
+            notice=notice,
             options=(*follow_up_choices(kb, topic, lang), *base.options),
         )
     if name == "more":
@@ -128,9 +130,9 @@ def part(kb: KnowledgeBase, topic: Topic, lang: str, name: str, details: Mapping
             options=(*follow_up_choices(kb, topic, lang), *base.options),
         )
     if name == "avoid":
-        return replace(base, text=t("avoid", lang), avoid=entry.avoid)
+        return replace(base, text=f"{entry.title}: {entry.summary}", summary=entry.summary, avoid=entry.avoid)
     if name == "steps":
-        return replace(base, text=t("steps", lang), steps=entry.steps)
+        return replace(base, text=f"{entry.title}: {entry.summary}", summary=entry.summary, steps=entry.steps)
     return replace(base, text=f"{entry.title}: {entry.summary}", summary=entry.summary)
 
 

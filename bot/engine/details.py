@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+from bot.engine.i18n import placeholder_name
 
 _NAME = r"([A-ZÀ-ÖØ-Þ][\w&.'\-]*(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\w&.'\-]*){0,3})"
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
@@ -70,14 +72,24 @@ def extract_details(text: str) -> dict[str, str]:
     return found
 
 
-def fill(template: str, details: Mapping[str, str]) -> str:
-    """Put known details into ``{placeholders}``; unknown ones become a readable [client name]."""
+def fill(template: str, details: Mapping[str, str], lang: str = "en") -> str:
+    """Put known details into ``{placeholders}``; unknown ones become a readable [client name] in ``lang``."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        return details.get(name) or f"[{name.replace('_', ' ')}]"
+        return details.get(name) or f"[{placeholder_name(name, lang)}]"
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+def missing(templates: Iterable[str], details: Mapping[str, str]) -> list[str]:
+    """Placeholder names in ``templates`` that ``details`` does not fill, in order of appearance."""
+    names: list[str] = []
+    for template in templates:
+        for name in _PLACEHOLDER.findall(template):
+            if name not in details and name not in names:
+                names.append(name)
+    return names
 
 
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+\.[\w.\-]+\b")

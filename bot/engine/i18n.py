@@ -293,6 +293,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": "Explica'm primer què passa amb el teu client i després t'hi ajudo.",
         "fi": "Kerro ensin, mitä asiakkaasi kanssa tapahtuu, niin autan sitten siinä.",
     },
+    "script_missing": {
+        "en": 'Still to fill in: {names}. Tell me (e.g. "the project is the new website") and I\'ll add them.',
+        "es": 'Falta completar: {names}. Dímelo (p. ej. "el proyecto es la web nueva") y lo añado.',
+        "ca": 'Falta completar: {names}. Digues-m\'ho (p. ex. "el projecte és la web nova") i ho afegeixo.',
+        "fi": 'Vielä täydennettävä: {names}. Kerro ne (esim. "projekti on uusi verkkosivu"), niin lisään.',
+    },
     "how_title": {"en": "How to ask", "es": "Cómo preguntarme", "ca": "Com preguntar-me", "fi": "Näin kysyt"},
     "how_mention": {
         "en": "Mention me in a channel (@Client Coach my client won't pay) and I answer in the thread.",
@@ -321,6 +327,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "fi": "Selvä. Tässä viesti sinun tiedoillasi:",
     },
 }
+
+
+PLACEHOLDER_NAMES: dict[str, dict[str, str]] = {
+    "client_name": {"en": "client name", "es": "nombre del cliente", "ca": "nom del client", "fi": "asiakkaan nimi"},
+    "your_name": {"en": "your name", "es": "tu nombre", "ca": "el teu nom", "fi": "oma nimesi"},
+    "project": {"en": "project", "es": "proyecto", "ca": "projecte", "fi": "projekti"},
+    "amount": {"en": "amount", "es": "importe", "ca": "import", "fi": "summa"},
+    "invoice_number": {
+        "en": "invoice number",
+        "es": "número de factura",
+        "ca": "número de factura",
+        "fi": "laskun numero",
+    },
+    "days_overdue": {"en": "days overdue", "es": "días de retraso", "ca": "dies de retard", "fi": "myöhästymispäivät"},
+    "due_date": {"en": "due date", "es": "fecha de vencimiento", "ca": "data de venciment", "fi": "eräpäivä"},
+    "deadline": {"en": "deadline", "es": "fecha límite", "ca": "termini", "fi": "määräaika"},
+    "new_date": {"en": "new date", "es": "nueva fecha", "ca": "nova data", "fi": "uusi päivämäärä"},
+    "hours": {"en": "hours", "es": "horas", "ca": "hores", "fi": "tunnit"},
+}
+
+
+def placeholder_name(name: str, lang: str) -> str:
+    names = PLACEHOLDER_NAMES.get(name)
+    return (names.get(lang) or names["en"]) if names else name.replace("_", " ")
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -66,9 +66,9 @@ def render_plain(reply: Reply, numbered_options: bool = True) -> str:
         out += ["", t("sources", lang) + ":"]
         out.extend(f" - {source}" for source in reply.sources)
     if reply.disclaimer:
-        out += ["", f"⚠ {reply.disclaimer}"]
+        out += ["", *_wrap(reply.disclaimer, "  ", "⚠ ")]
     if reply.notice:
-        out += ["", f"ℹ {reply.notice}"]
+        out += ["", *_wrap(reply.notice, "  ", "ℹ ")]
     if reply.question and reply.question != reply.text:
         out += ["", reply.question]
     if reply.options and numbered_options:

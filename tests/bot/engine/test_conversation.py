@@ -214,3 +214,15 @@ async def test_conversations_expire_after_idle_time(coach: Coach, clock: object)
     clock.now += coach.settings.conversation_ttl + 1  # type: ignore[attr-defined]
     reply = await chat.ask("what do I say?")
     assert not reply.script, "the context expired, so there is nothing to continue"
+
+
+async def test_script_placeholders_are_in_the_users_language_and_the_notice_says_what_is_missing(
+    coach: Coach,
+) -> None:
+    chat = Conversation(coach, user_id="U-ca")
+    reply = await chat.ask("El client no em paga la factura i ja fa dos mesos")
+    assert reply.lang == "ca" and "[número de factura]" in "\n".join(reply.script)
+    reply = await chat.ask("el client és Acme, 1200 EUR, 45 dies de retard")
+    script = "\n".join(reply.script)
+    assert "Acme" in script and "1200 EUR" in script and "[nom del client]" not in script
+    assert "número de factura" in reply.notice and "nom del client" not in reply.notice
