@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.kb.load import load_knowledge
 from bot.kb.model import KnowledgeBase
+from tests.redis_server import RedisServer, RedisServerError
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
@@ -25,3 +27,37 @@ def fixture_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def real_kb() -> KnowledgeBase:
     return load_knowledge()
+
+
+# -- a real redis-server: one per session, emptied before each test that asks for it --------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """The URL of a redis-server started for this test session on 127.0.0.1.
+
+    Fails (never skips) when redis-server is missing: CI installs it, so a missing
+    server is a broken environment, not a reason to pass without testing Redis.
+    """
+    try:
+        server = RedisServer()
+        server.start()
+    except RedisServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session server's URL, with every database flushed first."""
+    import redis  # the redis extra; imported here so test directories without Redis never need it
+
+    client = redis.Redis.from_url(redis_server)
+    try:
+        client.flushall()
+    finally:
+        client.close()
+    return redis_server

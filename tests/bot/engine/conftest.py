@@ -9,6 +9,7 @@ from bot.engine.coach import Coach
 from bot.kb.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
+from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
 
 
@@ -48,5 +49,21 @@ def make_coach(tmp_path: Path, real_kb: KnowledgeBase, real_matcher: Matcher, cl
 @pytest.fixture
 async def coach(make_coach: Callable[..., Coach]) -> AsyncIterator[Coach]:
     instance = make_coach()
+    yield instance
+    await instance.close()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+async def coach_on_each_store(
+    request: pytest.FixtureRequest, tmp_path: Path, real_kb: KnowledgeBase, real_matcher: Matcher, clock: Clock
+) -> AsyncIterator[Coach]:
+    """The same engine on the embedded SQLite store and on a real redis-server."""
+    if request.param == "sqlite":
+        store: Store = SqliteStore(tmp_path / "coach.db")
+    else:
+        from bot.store.redis_store import RedisStore
+
+        store = RedisStore.from_url(request.getfixturevalue("redis_url"))
+    instance = Coach(real_kb, store, Settings(), matcher=real_matcher, clock=clock)
     yield instance
     await instance.close()

@@ -26,7 +26,8 @@ SITUATIONS = {
 }
 
 
-async def test_a_thousand_interleaved_conversations_leak_no_state(coach: Coach) -> None:
+async def test_a_thousand_interleaved_conversations_leak_no_state(coach_on_each_store: Coach) -> None:
+    coach = coach_on_each_store
     rng = random.Random(7)
     users = [(f"U{i}", rng.choice(list(SITUATIONS))) for i in range(1000)]
     chats = {user: Conversation(coach, user_id=user, conversation_id=f"D{user}") for user, _ in users}
@@ -45,7 +46,8 @@ async def test_a_thousand_interleaved_conversations_leak_no_state(coach: Coach) 
         assert not any(name + "\n" in script or name + "," in script for name in others)
 
 
-async def test_concurrent_feedback_loses_nothing(coach: Coach) -> None:
+async def test_concurrent_feedback_loses_nothing(coach_on_each_store: Coach) -> None:
+    coach = coach_on_each_store
     await asyncio.gather(*(Conversation(coach, user_id=f"U{i}").press("fb:up:scope-creep") for i in range(300)))
     row = {r.topic_id: r for r in await coach.store.stats()}["scope-creep"]
     assert row.helpful == 300
@@ -139,3 +141,30 @@ async def test_rate_limit_answers_politely(make_coach: Callable[..., Coach]) -> 
     assert kinds[:3] == ["advice"] * 3 and kinds[3] == "error"
     assert "seconds" in chat.last.text  # type: ignore[union-attr]
     await coach.close()
+
+
+async def test_redis_going_away_mid_conversation_is_polite_and_recovers(
+    real_kb: KnowledgeBase, real_matcher: Matcher
+) -> None:
+    from bot.store.redis_store import RedisStore
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server:
+        coach = Coach(real_kb, RedisStore.from_url(server.url), Settings(), matcher=real_matcher)
+        chat = Conversation(coach, user_id="U-redis")
+        try:
+            first = await chat.ask("client hasn't paid my invoice in 60 days")
+            assert first.topic_ids == ("late-payment",)
+
+            server.stop()
+            reply = await chat.ask("the client yelled at me on a call and called me incompetent")
+            assert reply.kind == "advice" and reply.topic_ids == ("abusive-client",)
+            assert "memory" in reply.notice, "the user is told the conversation is not being kept"
+            assert (await chat.press("fb:up:abusive-client")).kind == "error"
+
+            server.start()  # the same port, empty data
+            reply = await chat.ask("I missed the deadline and have to tell the client tomorrow")
+            assert reply.kind == "advice" and not reply.notice
+            assert (await chat.ask("what do I say?")).script, "the conversation is kept again"
+        finally:
+            await coach.close()
