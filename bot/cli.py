@@ -148,13 +148,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         if not rows:
             print("no feedback recorded yet")
             return 0
-        print(f"{'topic':<34} {'shown':>6} {'helpful':>8} {'rated':>6} {'resolved':>9} {'unresolved':>11}")
         for row in rows:
-            rate = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
-            print(
-                f"{row.topic_id:<34} {row.shown:>6} {rate:>8} {row.helpful + row.not_helpful:>6} "
-                f"{row.resolved:>9} {row.unresolved:>11}"
-            )
+            print(row.summary_line())
         return 0
 
     return asyncio.run(run())

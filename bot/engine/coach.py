@@ -399,19 +399,12 @@ class Coach:
         rows = await self.store.stats()
         if not rows:
             return compose.message("confirmation", lang, t("stats_empty", lang))
-        items = []
-        for row in rows:
-            rate = "n/a" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
-            items.append(
-                f"{row.topic_id}: shown {row.shown}, helpful {rate} ({row.helpful}/{row.helpful + row.not_helpful}), "
-                f"outcomes {row.resolved} resolved / {row.unresolved} not"
-            )
         return Reply(
             kind="confirmation",
             lang=lang,
             text=t("stats_title", lang),
             title=t("stats_title", lang),
-            items=tuple(items),
+            items=tuple(row.summary_line() for row in rows),
         )
 
     # -- helpers ------------------------------------------------------------------------

@@ -7,8 +7,9 @@ fill a script (client name, amount, ...), and expires after an idle time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, Protocol
 
 FeedbackKind = Literal["shown", "helpful", "not_helpful"]
 Outcome = Literal["resolved", "unresolved"]
@@ -25,6 +26,24 @@ class Conversation:
     details: dict[str, str] = field(default_factory=dict)  # placeholder name -> value
     follow_up_step: int = 0
     updated_at: float = 0.0
+
+
+_CONVERSATION_FIELDS = frozenset(f.name for f in fields(Conversation))
+
+
+def conversation_to_json(conversation: Conversation) -> str:
+    return json.dumps(asdict(conversation), separators=(",", ":"))
+
+
+def conversation_from_json(data: str) -> Conversation | None:
+    """The stored conversation, or None when it cannot be read (the caller drops it)."""
+    try:
+        raw: Any = json.loads(data)
+        if not isinstance(raw, dict):
+            return None
+        return Conversation(**{k: v for k, v in raw.items() if k in _CONVERSATION_FIELDS})
+    except (ValueError, TypeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,15 @@ class TopicStats:
     def helpful_rate(self) -> float | None:
         rated = self.helpful + self.not_helpful
         return self.helpful / rated if rated else None
+
+    def summary_line(self) -> str:
+        """One readable line: for `stats` in chat and `coach stats` in a terminal."""
+        rated = self.helpful + self.not_helpful
+        rate = "n/a" if self.helpful_rate is None else f"{self.helpful_rate:.0%}"
+        return (
+            f"{self.topic_id}: shown {self.shown}, helpful {rate} ({self.helpful}/{rated}), "
+            f"outcomes {self.resolved} resolved / {self.unresolved} not"
+        )
 
 
 class Store(Protocol):

@@ -70,13 +70,21 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.errors import ConfigError, StoreError
-from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats
+from bot.store.base import (
+    Checkin,
+    Conversation,
+    FeedbackKind,
+    Outcome,
+    Preferences,
+    TopicStats,
+    conversation_from_json,
+    conversation_to_json,
+)
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_MAX_CONNECTIONS = 64
 POOL_WAIT_FACTOR = 5
 _STAT_KINDS = ("shown", "helpful", "not_helpful", "resolved", "unresolved")
-_CONVERSATION_FIELDS = frozenset(f.name for f in fields(Conversation))
 _CHECKIN_FIELDS = frozenset(f.name for f in fields(Checkin))
 
 # KEYS: conversation, the user's conversation index. ARGV: data, user, updated_at, ttl in ms.
@@ -322,7 +330,7 @@ class RedisStore:
             data, at = await self._client.hmget(conv_key, ["data", "at"])
             if data is None:
                 return None
-            conversation = _load_conversation(_text(data))
+            conversation = conversation_from_json(_text(data))
             updated_at = _float(at)
             if conversation is None or updated_at is None or now - updated_at > ttl:
                 await self._drop_conversation(keys=[conv_key], args=[_text(at) if at is not None else ""])
@@ -330,7 +338,7 @@ class RedisStore:
             return conversation
 
     async def save_conversation(self, key: str, user_key: str, conversation: Conversation, ttl: float) -> None:
-        data = json.dumps(asdict(conversation), separators=(",", ":"))
+        data = conversation_to_json(conversation)
         ttl_ms = max(1, math.ceil(ttl * 1000))
         with self._translate("saving a conversation"):
             await self._save_conversation(
@@ -507,17 +515,6 @@ def _float(value: object) -> float | None:
     try:
         return float(_text(value)) if value is not None else None
     except ValueError:
-        return None
-
-
-def _load_conversation(data: str) -> Conversation | None:
-    """The stored conversation, or None when it cannot be read (it is then dropped)."""
-    try:
-        raw: Any = json.loads(data)
-        if not isinstance(raw, dict):
-            return None
-        return Conversation(**{k: v for k, v in raw.items() if k in _CONVERSATION_FIELDS})
-    except (ValueError, TypeError):
         return None
 
 

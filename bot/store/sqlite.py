@@ -9,18 +9,25 @@ Every sqlite error leaves this module as a ``StoreError`` with an operator-facin
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.errors import StoreError
-from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats
+from bot.store.base import (
+    Checkin,
+    Conversation,
+    FeedbackKind,
+    Outcome,
+    Preferences,
+    TopicStats,
+    conversation_from_json,
+    conversation_to_json,
+)
 
 T = TypeVar("T")
 
@@ -73,7 +80,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHECKIN_COLUMNS = "id, user_key, platform, user_id, conversation_id, topic_id, lang, due_at"
 _EVENT_PRUNE_EVERY = 64
-_CONVERSATION_FIELDS = frozenset(f.name for f in fields(Conversation))
 
 
 class SqliteStore:
@@ -201,7 +207,7 @@ class SqliteStore:
             if row is None:
                 return None
             data, updated_at = row
-            conversation = _load_conversation(data)
+            conversation = conversation_from_json(data)
             if conversation is None or now - updated_at > ttl:
                 with _transaction(conn):
                     # Only the version we saw: a concurrent save must survive.
@@ -215,7 +221,7 @@ class SqliteStore:
         return await self._run(work)
 
     async def save_conversation(self, key: str, user_key: str, conversation: Conversation, ttl: float) -> None:
-        data = json.dumps(asdict(conversation), separators=(",", ":"))
+        data = conversation_to_json(conversation)
         updated_at = conversation.updated_at
 
         def work(conn: sqlite3.Connection) -> None:
@@ -421,14 +427,3 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _load_conversation(data: str) -> Conversation | None:
-    """The stored conversation, or None when the row cannot be read (it is then dropped)."""
-    try:
-        raw: Any = json.loads(data)
-        if not isinstance(raw, dict):
-            return None
-        return Conversation(**{k: v for k, v in raw.items() if k in _CONVERSATION_FIELDS})
-    except (ValueError, TypeError):
-        return None

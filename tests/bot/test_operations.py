@@ -138,3 +138,26 @@ async def test_logs_are_json_with_a_request_id_and_no_message_text(
         assert "Zorblax" not in entry["message"] and "9999" not in entry["message"]
     handled = [json.loads(formatter.format(r)) for r in records if "handled" in r.getMessage()]
     assert handled and handled[0]["request_id"] != "-"
+
+
+async def test_coach_stats_prints_per_topic_figures(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "stats.db"
+    store = SqliteStore(db)
+    for kind in ("shown", "shown", "helpful", "not_helpful", "helpful"):
+        await store.record_feedback("scope-creep", kind, None)  # type: ignore[arg-type]
+    await store.record_outcome("scope-creep", "resolved", None)
+    await store.close()
+    env = {**os.environ, "COACH_DB_PATH": str(db)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "stats"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=Path(__file__).parents[2],
+    ).stdout
+    assert out.strip() == "scope-creep: shown 2, helpful 67% (2/3), outcomes 1 resolved / 0 not"
