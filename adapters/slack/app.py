@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -45,13 +46,17 @@ Body = dict[str, Any]
 RATE_LIMIT_RETRIES = 3
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client on ``SLACK_API_URL`` (if set) that waits out rate limits and retries dropped connections."""
+def build_client(settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """A Web API client on ``SLACK_API_URL`` (if set) that waits out rate limits and retries dropped connections.
+
+    With ``session`` every call reuses its pooled connections instead of opening a new one (the server does this).
+    """
     kwargs: dict[str, Any] = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
     client = AsyncWebClient(
         token=settings.slack_bot_token or None,
         retry_handlers=[AsyncConnectionErrorRetryHandler()],
         logger=logging.getLogger("coach.slack.web"),
+        session=session,
         **kwargs,
     )
     return honour_rate_limits(client)

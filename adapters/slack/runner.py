@@ -8,13 +8,14 @@ import logging
 import signal
 from collections.abc import Iterator
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.app import create_app
+from adapters.slack.app import build_client, create_app
 from adapters.slack.checkins import run_checkins
 from adapters.slack.inflight import InFlight
 from bot.engine.coach import Coach
@@ -62,25 +63,27 @@ async def run_slack(
     stop = stop or asyncio.Event()
     inflight = InFlight()
     try:
-        app = create_app(coach, settings, inflight=inflight)
-        await _check_bot_token(app)
-        with _signals_set(stop, coach):
-            checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
-            watcher = asyncio.create_task(watch_knowledge(coach)) if watch else None
-            try:
-                if http:
-                    await _serve_http(coach, settings, app, host, port, stop)
-                else:
-                    await _serve_socket_mode(app, settings, stop)
-            finally:
-                stop.set()
-                if watcher is not None:
-                    watcher.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await watcher
-                await checkins
-                if not await inflight.wait_idle(SHUTDOWN_GRACE):
-                    log.warning("%d answer(s) still running at shutdown were abandoned", inflight.running)
+        # One pooled HTTP session for every Web API call: a new connection per call was half the cost of a reply.
+        async with aiohttp.ClientSession() as session:
+            app = create_app(coach, settings, client=build_client(settings, session), inflight=inflight)
+            await _check_bot_token(app)
+            with _signals_set(stop, coach):
+                checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
+                watcher = asyncio.create_task(watch_knowledge(coach)) if watch else None
+                try:
+                    if http:
+                        await _serve_http(coach, settings, app, host, port, stop)
+                    else:
+                        await _serve_socket_mode(app, settings, stop)
+                finally:
+                    stop.set()
+                    if watcher is not None:
+                        watcher.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await watcher
+                    await checkins
+                    if not await inflight.wait_idle(SHUTDOWN_GRACE):
+                        log.warning("%d answer(s) still running at shutdown were abandoned", inflight.running)
     finally:
         await coach.close()
         log.info("Slack adapter stopped")
