@@ -18,6 +18,7 @@ from bot.matching.matcher import Matcher, MatcherConfig
 REPO = Path(__file__).parents[3]
 PUBLIC_SET = REPO.parent / "shared" / "eval" / "situations.yaml"
 OWN_SET = REPO / "eval" / "generalisation.yaml"
+FORUM_SET = REPO / "eval" / "forum_posts.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +175,8 @@ def test_quality_on_our_own_generalisation_set(matcher: Matcher) -> None:
     f = evaluate(matcher, load_cases(OWN_SET)).figures()
     assert f["top1"] >= 0.80 and f["top3"] >= 0.92, f
     assert f["out_of_scope_abstention"] >= 0.75 and f["false_abstention"] <= 0.10 and f["language"] >= 0.93, f
+
+
+def test_quality_on_long_forum_posts(matcher: Matcher) -> None:
+    f = evaluate(matcher, load_cases(FORUM_SET)).figures()
+    assert f["top1"] >= 0.85 and f["top3"] >= 0.95 and f["false_abstention"] <= 0.10 and f["language"] >= 0.95, f
