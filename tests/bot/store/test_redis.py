@@ -12,9 +12,10 @@ import redis.exceptions
 
 from bot.errors import ConfigError, StoreError
 from bot.settings import Settings
-from bot.store.base import Checkin, Conversation, Preferences, TopicStats
+from bot.store.base import Conversation, Preferences, TopicStats
 from bot.store.factory import open_store
 from bot.store.redis_store import RedisStore
+from tests.bot.store.factories import checkin
 from tests.redis_server import RedisServer, free_port
 
 TTL = 7200.0
@@ -50,64 +51,11 @@ def private_server() -> Iterator[RedisServer]:
         yield server
 
 
-def checkin(n: int, due_at: float, user_key: str = "slack:T1:U1") -> Checkin:
-    return Checkin(
-        id=f"c{n:03d}",
-        user_key=user_key,
-        platform="slack",
-        user_id="U1",
-        conversation_id="D1",
-        topic_id="late-payment",
-        lang="en",
-        due_at=due_at,
-    )
-
-
 async def all_keys(client: aioredis.Redis) -> list[str]:
     return sorted([key async for key in client.scan_iter("*")])
 
 
 # -- conversations and preferences ----------------------------------------------------------
-
-
-async def test_conversation_round_trip(store: RedisStore) -> None:
-    conv = Conversation(
-        topic_id="late-payment",
-        lang="es",
-        stage="advice",
-        pending=["scope-creep", "late-payment"],
-        details={"client": "Acme Ltd", "amount": "1 200 €"},
-        follow_up_step=2,
-        updated_at=1000.0,
-    )
-    await store.save_conversation("slack:T1:D1", "slack:T1:U1", conv, TTL)
-
-    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) == conv
-    assert await store.get_conversation("slack:T1:D2", now=1000.0, ttl=TTL) is None
-
-    await store.delete_conversation("slack:T1:D1")
-    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) is None
-    assert not await store.holds_anything_about("slack:T1:U1")
-
-
-async def test_conversation_save_overwrites(store: RedisStore) -> None:
-    await store.save_conversation("k", "u", Conversation(stage="clarify", updated_at=10.0), TTL)
-    await store.save_conversation("k", "u", Conversation(stage="advice", updated_at=20.0), TTL)
-
-    got = await store.get_conversation("k", now=20.0, ttl=TTL)
-    assert got is not None
-    assert (got.stage, got.updated_at) == ("advice", 20.0)
-
-
-async def test_conversation_expires_after_idle_ttl(store: RedisStore, raw: aioredis.Redis) -> None:
-    await store.save_conversation("k", "u", Conversation(topic_id="t", updated_at=1000.0), 60)
-
-    assert await store.get_conversation("k", now=1060.0, ttl=60) is not None  # exactly ttl
-    assert await store.get_conversation("k", now=1060.5, ttl=60) is None
-    # The stale conversation was deleted, not just hidden.
-    assert await raw.exists("coach:conv:k") == 0
-    assert await store.get_conversation("k", now=1000.0, ttl=60) is None
-    assert not await store.holds_anything_about("u")
 
 
 async def test_conversation_expires_on_the_server(store: RedisStore, raw: aioredis.Redis) -> None:
@@ -135,67 +83,7 @@ async def test_unreadable_conversation_is_dropped(store: RedisStore, raw: aiored
     assert await raw.exists("coach:conv:k") == 0
 
 
-async def test_preferences(store: RedisStore) -> None:
-    assert await store.get_preferences("u") == Preferences()
-    assert not await store.holds_anything_about("u")
-
-    await store.set_preferences("u", Preferences(lang="fi"))
-    assert await store.get_preferences("u") == Preferences(lang="fi")
-
-    await store.set_preferences("u", Preferences(lang=None))
-    assert await store.get_preferences("u") == Preferences()
-    assert await store.get_preferences("other") == Preferences()
-    # As with SQLite's row, a preference set to "none" is still something held.
-    assert await store.holds_anything_about("u")
-
-
 # -- feedback, stats, forgetting ------------------------------------------------------------
-
-
-async def test_feedback_and_outcomes_make_stats(store: RedisStore) -> None:
-    assert await store.stats() == []
-    for kind in ("shown", "shown", "helpful", "not_helpful"):
-        await store.record_feedback("scope-creep", kind, "u1")
-    await store.record_feedback("late-payment", "shown", None)
-    await store.record_outcome("late-payment", "resolved", "u1")
-    await store.record_outcome("late-payment", "unresolved", "u2")
-    await store.record_outcome("late-payment", "resolved", None)
-    await store.record_outcome("ghosting", "unresolved", None)
-
-    assert await store.stats() == [
-        TopicStats("ghosting", 0, 0, 0, 0, 1),
-        TopicStats("late-payment", 1, 0, 0, 2, 1),
-        TopicStats("scope-creep", 2, 1, 1, 0, 0),
-    ]
-    assert await store.holds_anything_about("u2")  # attributed outcome
-    assert not await store.holds_anything_about("u3")
-
-
-async def test_forget_user_removes_everything_but_keeps_counts(store: RedisStore, raw: aioredis.Redis) -> None:
-    for user in ("u1", "u2"):
-        await store.save_conversation(f"{user}-dm", user, Conversation(updated_at=5.0), TTL)
-        await store.set_preferences(user, Preferences(lang="ca"))
-        await store.add_checkin(checkin(1 if user == "u1" else 2, due_at=10.0, user_key=user))
-        await store.record_feedback("t", "helpful", user)
-        await store.record_outcome("t", "resolved", user)
-    before = await store.stats()
-    assert await store.holds_anything_about("u1")
-
-    await store.forget_user("u1")
-
-    assert not await store.holds_anything_about("u1")
-    assert await store.holds_anything_about("u2")
-    assert await store.stats() == before == [TopicStats("t", 0, 2, 0, 2, 0)]
-    # Nothing in Redis names u1 any more, in a key or in a stored check-in.
-    keys = await all_keys(raw)
-    assert [k for k in keys if "u1" in k] == []
-    assert any("u2" in k for k in keys)
-    assert all("u1" not in v for v in await raw.hvals("coach:checkin-data"))
-    assert await raw.zrange("coach:checkin-due:slack", 0, -1) == ["c002"]
-    assert await store.get_conversation("u1-dm", now=5.0, ttl=TTL) is None
-    assert await store.get_conversation("u2-dm", now=5.0, ttl=TTL) is not None
-    assert await store.get_preferences("u1") == Preferences()
-    assert [c.user_key for c in await store.claim_due_checkins(now=10.0)] == ["u2"]
 
 
 async def test_forget_user_spares_a_conversation_taken_over_by_another_user(store: RedisStore) -> None:
@@ -215,20 +103,6 @@ async def test_forget_user_spares_a_conversation_taken_over_by_another_user(stor
 # -- check-ins and events -------------------------------------------------------------------
 
 
-async def test_checkins_are_returned_once_when_due(store: RedisStore) -> None:
-    await store.add_checkin(checkin(1, due_at=100.0))
-    await store.add_checkin(checkin(2, due_at=200.0))
-    assert await store.holds_anything_about("slack:T1:U1")
-
-    assert await store.claim_due_checkins(now=99.0) == []
-    assert await store.claim_due_checkins(now=150.0) == [checkin(1, due_at=100.0)]
-    assert await store.claim_due_checkins(now=150.0) == []
-    assert await store.claim_due_checkins(now=300.0) == [checkin(2, due_at=200.0)]
-    assert await store.claim_due_checkins(now=300.0) == []
-    # Claimed check-ins are removed, so nothing about the user is left.
-    assert not await store.holds_anything_about("slack:T1:U1")
-
-
 async def test_claim_respects_limit_and_order(store: RedisStore) -> None:
     for n in (4, 3, 2, 1, 0):
         await store.add_checkin(checkin(n, due_at=float(n // 2)))  # ties broken by id
@@ -237,31 +111,6 @@ async def test_claim_respects_limit_and_order(store: RedisStore) -> None:
     rest = await store.claim_due_checkins(now=10.0, limit=3)
     assert [c.id for c in first] == ["c000", "c001", "c002"]
     assert [c.id for c in rest] == ["c003", "c004"]
-
-
-async def test_two_instances_claim_disjoint_checkins_concurrently(store: RedisStore, twin: RedisStore) -> None:
-    for n in range(60):
-        await store.add_checkin(checkin(n, due_at=float(n)))
-    for n in range(60, 70):
-        await store.add_checkin(checkin(n, due_at=1000.0 + n))  # not due
-
-    results = await asyncio.gather(
-        *(s.claim_due_checkins(now=500.0, limit=4) for _ in range(12) for s in (store, twin))
-    )
-
-    ids = [c.id for batch in results for c in batch]
-    assert len(ids) == len(set(ids)) == 60
-    assert set(ids) == {f"c{n:03d}" for n in range(60)}
-    assert await twin.claim_due_checkins(now=500.0) == []
-    assert [c.id for c in await store.claim_due_checkins(now=2000.0)] == [f"c{n:03d}" for n in range(60, 70)]
-
-
-async def test_claim_event_once_across_instances(store: RedisStore, twin: RedisStore) -> None:
-    results = await asyncio.gather(*(s.claim_event("evt-1", ttl=60) for _ in range(25) for s in (store, twin)))
-    assert len(results) == 50
-    assert results.count(True) == 1
-    assert await twin.claim_event("evt-2", ttl=60)
-    assert not await store.claim_event("evt-2", ttl=60)
 
 
 async def test_event_ttl_is_whole_seconds_and_expiry_frees_the_id(store: RedisStore, raw: aioredis.Redis) -> None:
@@ -274,15 +123,6 @@ async def test_event_ttl_is_whole_seconds_and_expiry_frees_the_id(store: RedisSt
     await asyncio.sleep(0.05)
     assert await store.claim_event("a", ttl=60)
     assert not await store.claim_event("a", ttl=60)
-
-
-async def test_concurrent_writes_from_two_instances_are_all_counted(store: RedisStore, twin: RedisStore) -> None:
-    await asyncio.gather(
-        *(store.record_feedback("t", "shown", f"u{n % 10}") for n in range(200)),
-        *(twin.record_feedback("t", "shown", None) for _ in range(200)),
-    )
-    assert await store.stats() == [TopicStats("t", 400, 0, 0, 0, 0)]
-    assert await twin.stats() == [TopicStats("t", 400, 0, 0, 0, 0)]
 
 
 async def test_prefixes_keep_stores_apart(redis_url: str, store: RedisStore) -> None:
@@ -436,18 +276,6 @@ async def test_rejected_command_raises_store_error(store: RedisStore, raw: aiore
     assert isinstance(info.value.__cause__, redis.exceptions.ResponseError)
 
 
-async def test_ping_and_close(redis_url: str) -> None:
-    s = RedisStore.from_url(redis_url)
-    assert await s.ping()
-
-    await s.close()
-    await s.close()
-
-    assert not await s.ping()
-    with pytest.raises(StoreError, match="closed"):
-        await s.stats()
-
-
 # -- factory --------------------------------------------------------------------------------
 
 
@@ -468,3 +296,23 @@ def test_malformed_redis_url_is_a_config_error_without_the_password() -> None:
     with pytest.raises(ConfigError, match="not a valid Redis URL") as info:
         open_store(Settings(store_url="redis://:s3cret-pw@localhost:port/0"))
     assert "s3cret" not in str(info.value)
+
+
+async def test_expired_conversations_are_deleted_from_redis(store: RedisStore, raw: aioredis.Redis) -> None:
+    await store.save_conversation("k", "u", Conversation(topic_id="t", updated_at=1000.0), 60)
+    assert await store.get_conversation("k", now=1060.5, ttl=60) is None
+    assert await raw.exists("coach:conv:k") == 0
+
+
+async def test_forget_leaves_no_key_or_checkin_naming_the_user(store: RedisStore, raw: aioredis.Redis) -> None:
+    for user in ("u1", "u2"):
+        await store.save_conversation(f"{user}-dm", user, Conversation(updated_at=5.0), TTL)
+        await store.set_preferences(user, Preferences(lang="ca"))
+        await store.add_checkin(checkin(1 if user == "u1" else 2, due_at=10.0, user_key=user))
+        await store.record_feedback("t", "helpful", user)
+    await store.forget_user("u1")
+    keys = await all_keys(raw)
+    assert [k for k in keys if "u1" in k] == []
+    assert any("u2" in k for k in keys)
+    assert all("u1" not in v for v in await raw.hvals("coach:checkin-data"))
+    assert await raw.zrange("coach:checkin-due:slack", 0, -1) == ["c002"]

@@ -1,0 +1,200 @@
+"""The Store contract: the same behaviour, checked on the embedded SQLite store and on a real redis-server.
+
+Store-specific checks (SQLite's file, migrations and faults; what Redis keeps under which key) live in
+test_sqlite.py and test_redis.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from bot.store.base import Conversation, Preferences, Store, TopicStats
+from bot.store.sqlite import SqliteStore
+from tests.bot.store.factories import checkin
+
+TTL = 7200.0
+
+
+def _open(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if kind == "sqlite":
+        return SqliteStore(tmp_path / "data" / "coach.db")
+    from bot.store.redis_store import RedisStore
+
+    return RedisStore.from_url(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    s = _open(kind, request, tmp_path)
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def twin(kind: str, request: pytest.FixtureRequest, tmp_path: Path, store: Store) -> AsyncIterator[Store]:
+    """A second instance on the same data, as a second replica would have."""
+    s = _open(kind, request, tmp_path)
+    yield s
+    await s.close()
+
+
+async def test_checkins_are_returned_once_when_due(store: Store) -> None:
+    await store.add_checkin(checkin(1, due_at=100.0))
+    await store.add_checkin(checkin(2, due_at=200.0))
+    assert await store.holds_anything_about("slack:T1:U1")
+
+    assert await store.claim_due_checkins(now=99.0) == []
+    assert await store.claim_due_checkins(now=150.0) == [checkin(1, due_at=100.0)]
+    assert await store.claim_due_checkins(now=150.0) == []
+    assert await store.claim_due_checkins(now=300.0) == [checkin(2, due_at=200.0)]
+    assert await store.claim_due_checkins(now=300.0) == []
+    # Claimed check-ins are removed, so nothing about the user is left.
+    assert not await store.holds_anything_about("slack:T1:U1")
+
+
+async def test_claim_event_once_across_instances(store: Store, twin: Store) -> None:
+    results = await asyncio.gather(*(s.claim_event("evt-1", ttl=60) for _ in range(25) for s in (store, twin)))
+    assert len(results) == 50
+    assert results.count(True) == 1
+    assert await twin.claim_event("evt-2", ttl=60)
+    assert not await store.claim_event("evt-2", ttl=60)
+
+
+async def test_concurrent_writes_from_two_instances_are_all_counted(store: Store, twin: Store) -> None:
+    await asyncio.gather(
+        *(store.record_feedback("t", "shown", f"u{n % 10}") for n in range(200)),
+        *(twin.record_feedback("t", "shown", None) for _ in range(200)),
+    )
+    assert await store.stats() == [TopicStats("t", 400, 0, 0, 0, 0)]
+    assert await twin.stats() == [TopicStats("t", 400, 0, 0, 0, 0)]
+
+
+async def test_conversation_expires_after_idle_ttl(store: Store) -> None:
+    await store.save_conversation("k", "u", Conversation(topic_id="t", updated_at=1000.0), 60)
+
+    assert await store.get_conversation("k", now=1060.0, ttl=60) is not None  # exactly ttl
+    assert await store.get_conversation("k", now=1060.5, ttl=60) is None
+    # The stale conversation was deleted, not just hidden: nothing about its user is held.
+    assert await store.get_conversation("k", now=1000.0, ttl=60) is None
+    assert not await store.holds_anything_about("u")
+
+
+async def test_conversation_round_trip(store: Store) -> None:
+    conv = Conversation(
+        topic_id="late-payment",
+        lang="es",
+        stage="advice",
+        pending=["scope-creep", "late-payment"],
+        details={"client": "Acme Ltd", "amount": "1 200 €"},
+        follow_up_step=2,
+        updated_at=1000.0,
+    )
+    await store.save_conversation("slack:T1:D1", "slack:T1:U1", conv, TTL)
+
+    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) == conv
+    assert await store.get_conversation("slack:T1:D2", now=1000.0, ttl=TTL) is None
+
+    await store.delete_conversation("slack:T1:D1")
+    assert await store.get_conversation("slack:T1:D1", now=1000.0, ttl=TTL) is None
+    assert not await store.holds_anything_about("slack:T1:U1")
+
+
+async def test_conversation_save_overwrites(store: Store) -> None:
+    await store.save_conversation("k", "u", Conversation(stage="clarify", updated_at=10.0), TTL)
+    await store.save_conversation("k", "u", Conversation(stage="advice", updated_at=20.0), TTL)
+
+    got = await store.get_conversation("k", now=20.0, ttl=TTL)
+    assert got is not None
+    assert (got.stage, got.updated_at) == ("advice", 20.0)
+
+
+async def test_feedback_and_outcomes_make_stats(store: Store) -> None:
+    assert await store.stats() == []
+    for kind in ("shown", "shown", "helpful", "not_helpful"):
+        await store.record_feedback("scope-creep", kind, "u1")
+    await store.record_feedback("late-payment", "shown", None)
+    await store.record_outcome("late-payment", "resolved", "u1")
+    await store.record_outcome("late-payment", "unresolved", "u2")
+    await store.record_outcome("late-payment", "resolved", None)
+    await store.record_outcome("ghosting", "unresolved", None)
+
+    assert await store.stats() == [
+        TopicStats("ghosting", 0, 0, 0, 0, 1),
+        TopicStats("late-payment", 1, 0, 0, 2, 1),
+        TopicStats("scope-creep", 2, 1, 1, 0, 0),
+    ]
+    assert await store.holds_anything_about("u2")  # attributed outcome
+    assert not await store.holds_anything_about("u3")
+
+
+async def test_forget_user_removes_everything_but_keeps_counts(store: Store) -> None:
+    for user in ("u1", "u2"):
+        await store.save_conversation(f"{user}-dm", user, Conversation(updated_at=5.0), TTL)
+        await store.set_preferences(user, Preferences(lang="ca"))
+        await store.add_checkin(checkin(1 if user == "u1" else 2, due_at=10.0, user_key=user))
+        await store.record_feedback("t", "helpful", user)
+        await store.record_outcome("t", "resolved", user)
+    before = await store.stats()
+    assert await store.holds_anything_about("u1")
+
+    await store.forget_user("u1")
+
+    assert not await store.holds_anything_about("u1")
+    assert await store.holds_anything_about("u2")
+    assert await store.stats() == before == [TopicStats("t", 0, 2, 0, 2, 0)]
+    assert await store.get_conversation("u1-dm", now=5.0, ttl=TTL) is None
+    assert await store.get_conversation("u2-dm", now=5.0, ttl=TTL) is not None
+    assert await store.get_preferences("u1") == Preferences()
+    assert [c.user_key for c in await store.claim_due_checkins(now=10.0)] == ["u2"]
+
+
+async def test_ping_and_close(store: Store) -> None:
+    assert await store.ping()
+
+    await store.close()
+    await store.close()  # closing twice is fine
+
+    assert not await store.ping()
+    with pytest.raises(StoreError, match="closed"):
+        await store.stats()
+
+
+async def test_preferences(store: Store) -> None:
+    assert await store.get_preferences("u") == Preferences()
+    assert not await store.holds_anything_about("u")
+
+    await store.set_preferences("u", Preferences(lang="fi"))
+    assert await store.get_preferences("u") == Preferences(lang="fi")
+
+    await store.set_preferences("u", Preferences(lang=None))
+    assert await store.get_preferences("u") == Preferences()
+    assert await store.get_preferences("other") == Preferences()
+    # As with SQLite's row, a preference set to "none" is still something held.
+    assert await store.holds_anything_about("u")
+
+
+async def test_two_instances_claim_disjoint_checkins_concurrently(store: Store, twin: Store) -> None:
+    for n in range(60):
+        await store.add_checkin(checkin(n, due_at=float(n)))
+    for n in range(60, 70):
+        await store.add_checkin(checkin(n, due_at=1000.0 + n))  # not due
+
+    results = await asyncio.gather(
+        *(s.claim_due_checkins(now=500.0, limit=4) for _ in range(12) for s in (store, twin))
+    )
+
+    ids = [c.id for batch in results for c in batch]
+    assert len(ids) == len(set(ids)) == 60
+    assert set(ids) == {f"c{n:03d}" for n in range(60)}
+    assert await twin.claim_due_checkins(now=500.0) == []
+    assert [c.id for c in await store.claim_due_checkins(now=2000.0)] == [f"c{n:03d}" for n in range(60, 70)]
