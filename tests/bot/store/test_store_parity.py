@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bot.store.base import Checkin, Conversation, Preferences, Store, TopicStats
+from bot.store.base import Conversation, Preferences, Store, TopicStats
 from bot.store.redis_store import RedisStore
 from bot.store.sqlite import SqliteStore
+from tests.bot.store.factories import checkin as make_checkin
 
 TTL = 7200.0
 OpenStore = Callable[[], Store]
@@ -32,8 +34,8 @@ async def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
         await store.close()
 
 
-def checkin(n: int, due_at: float, user_key: str = "u1", platform: str = "discord") -> Checkin:
-    return Checkin(f"c{n:03d}", user_key, platform, "42", "G1:C1", "ghosting", "fi", due_at)
+# These tests use one user and Discord unless they say otherwise.
+checkin = partial(make_checkin, user_key="u1", platform="discord")
 
 
 async def forget_scenario(store: Store) -> list[object]:
