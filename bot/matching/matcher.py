@@ -164,14 +164,8 @@ class Matcher:
                 np.maximum(nearest, found, out=nearest)
         blended = c.profile_weight * np.minimum(1.0, c.profile_scale * profile[top]) + (1 - c.profile_weight) * nearest
         raw = blended * coverage[top] ** c.coverage_power
-        best[top] = [self._calibrate(float(r)) for r in raw]
+        best[top] = np.where(raw > 0, 1.0 / (1.0 + np.exp(-c.steepness * (raw - c.midpoint))), 0.0)
         return best
-
-    def _calibrate(self, raw: float) -> float:
-        if raw <= 0:
-            return 0.0
-        c = self.config
-        return float(1.0 / (1.0 + math.exp(-c.steepness * (raw - c.midpoint))))
 
     def _lang_query(self, tokens: list[str], index: LangIndex, correct_typos: bool) -> _LangQuery:
         stemmers = self.index.stemmers
