@@ -142,24 +142,8 @@ class FakeDiscord:
         return json.loads(text) if text else None
 
     def _message(self, channel_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": snowflake(),
-            "channel_id": str(channel_id),
-            "author": bot_user(),
-            "content": body.get("content") or "",
-            "timestamp": TIMESTAMP,
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "pinned": False,
-            "type": 19 if body.get("message_reference") else 0,
-            "flags": body.get("flags") or 0,
-            "components": body.get("components") or [],
-        }
+        kind = 19 if body.get("message_reference") else 0  # 19: a reply
+        return bot_message(channel_id, body, kind=kind, flags=int(body.get("flags") or 0))
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -397,9 +381,8 @@ def message_create(
     return payload
 
 
-def sent_message(recorded: Recorded, *, flags: int = 0, channel_id: int = CHANNEL_ID) -> dict[str, Any]:
-    """The message Discord stored for a request the bot made: what a later button click carries."""
-    body = recorded.body.get("data", recorded.body)
+def bot_message(channel_id: int, body: dict[str, Any], *, kind: int = 0, flags: int = 0) -> dict[str, Any]:
+    """The message object Discord returns for what the bot sent with ``body``."""
     return {
         "id": snowflake(),
         "channel_id": str(channel_id),
@@ -414,11 +397,18 @@ def sent_message(recorded: Recorded, *, flags: int = 0, channel_id: int = CHANNE
         "attachments": [],
         "embeds": body.get("embeds") or [],
         "pinned": False,
-        "type": 0,
-        "flags": flags or int(body.get("flags") or 0),
+        "type": kind,
+        "flags": flags,
         "components": body.get("components") or [],
-        "application_id": str(APP_ID),
     }
+
+
+def sent_message(recorded: Recorded, *, flags: int = 0, channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+    """The message Discord stored for a request the bot made: what a later button click carries."""
+    body = recorded.body.get("data", recorded.body)
+    message = bot_message(channel_id, body, flags=flags or int(body.get("flags") or 0))
+    message["application_id"] = str(APP_ID)
+    return message
 
 
 def custom_ids(recorded: Recorded) -> list[str]:
