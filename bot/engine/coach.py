@@ -156,7 +156,7 @@ class Coach:
         prefs = await self.store.get_preferences(request.user_key)
         conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
         text = request.text or ""
-        lang = self._reply_lang(request, text, prefs, conv)
+        lang, from_text = self._reply_lang(request, text, prefs, conv)
         conv.lang = lang
 
         if request.action:
@@ -166,12 +166,18 @@ class Coach:
             if command.name == "forget":
                 return reply
         else:
-            reply = await self._free_text(request, text, lang, conv, now)
+            reply = await self._free_text(request, text, lang, from_text, conv, now)
         conv.updated_at = now
         await self.store.save_conversation(request.conversation_key, request.user_key, conv, ttl)
         return reply
 
-    async def _free_text(self, request: Request, text: str, lang: str, conv: Conversation, now: float) -> Reply:
+    async def _free_text(
+        self, request: Request, text: str, lang: str, from_text: bool, conv: Conversation, now: float
+    ) -> Reply:
+        def match() -> MatchResult:
+            # The language was already detected from this very text: do not detect it twice.
+            return self.matcher.match(text, lang=lang if from_text else None, fallback_lang=lang)
+
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))
         if conv.stage == "clarify" and conv.pending:
@@ -186,7 +192,7 @@ class Coach:
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
-            result = self.matcher.match(text, fallback_lang=lang)
+            result = match()
             if not self._is_new_situation(result, conv, text):
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
         if intent == "thanks":
@@ -196,10 +202,10 @@ class Coach:
             return compose.message("help", lang, t("greeting", lang))
         if days is not None or intent in ("script", "more", "still"):
             if result is None:
-                result = self.matcher.match(text, fallback_lang=lang)
+                result = match()
             if not result.confident:
                 return compose.message("help", lang, t("no_context", lang))
-        result = result or self.matcher.match(text, fallback_lang=lang)
+        result = result or match()
         conv.details.update(details)
         return await self._situation(request, result, lang, conv, text)
 
@@ -433,14 +439,14 @@ class Coach:
             return code if code in LANGS else None
         return None
 
-    def _reply_lang(self, request: Request, text: str, prefs: Preferences, conv: Conversation) -> str:
-        """The message's own language when it says enough; else what we know of the user."""
-        tokens = tokenize(clean(text[:2000]))
+    def _reply_lang(self, request: Request, text: str, prefs: Preferences, conv: Conversation) -> tuple[str, bool]:
+        """The message's own language when it says enough (True: detected from the text); else what we know."""
+        tokens = tokenize(clean(text[: self.settings.max_message_chars]))
         guess = None if parse_command(text) else self.matcher.detector.detect(tokens).lang
         if guess is not None and len(tokens) >= 3:
-            return guess
+            return guess, True
         remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)
-        return remembered or self._locale_lang(request) or guess or self.settings.default_lang
+        return remembered or self._locale_lang(request) or guess or self.settings.default_lang, False
 
     def answer_without_memory(self, request: Request, notice: str = "", lang: str | None = None) -> Reply:
         """A one-off answer that touches no store (``coach ask``, or the store is down).
