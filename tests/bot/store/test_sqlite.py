@@ -264,3 +264,28 @@ async def test_the_database_directory_is_created(db_path: Path) -> None:
         assert db_path.parent.is_dir() and db_path.exists()
     finally:
         await store.close()
+
+
+async def test_a_busy_database_is_waited_for_off_the_event_loop(db_path: Path) -> None:
+    store = SqliteStore(db_path, busy_timeout_ms=3000)
+    await store.record_feedback("t", "shown", None)
+    locker = sqlite3.connect(db_path, check_same_thread=False)
+    locker.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.3, locker.rollback).start()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        await store.record_feedback("t", "helpful", "u1")  # waits for the lock, then succeeds
+    finally:
+        ticker.cancel()
+        locker.close()
+    assert ticks >= 10, "the event loop kept running while the write waited for the lock"
+    assert await store.stats() == [TopicStats("t", 1, 1, 0, 0, 0)]
+    await store.close()
