@@ -278,7 +278,10 @@ class Matcher:
         if len(clauses) < 2:
             return ()
         found: list[str] = []
-        for clause in clauses[:12]:
+        clauses = clauses[:12]
+        for index, clause in enumerate(clauses):
+            if len(found) + len(clauses) - index < 2:
+                break  # the clauses left cannot make this more than one problem
             # A clause is judged in the message's language only: it is short, and this keeps the check cheap.
             scores = self._scores(tokenize(clean(clause)), lang, only_detected=True)
             position = int(np.argmax(scores))
