@@ -156,12 +156,13 @@ class Coach:
         prefs = await self.store.get_preferences(request.user_key)
         conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
         text = request.text or ""
-        lang, from_text = self._reply_lang(request, text, prefs, conv)
+        command = None if request.action else parse_command(text)
+        lang, from_text = self._reply_lang(request, text, prefs, conv, is_command=command is not None)
         conv.lang = lang
 
         if request.action:
             reply = await self._action(request, request.action, lang, conv, now)
-        elif (command := parse_command(text)) is not None:
+        elif command is not None:
             reply = await self._command(request, command, lang, prefs)
             if command.name == "forget":
                 return reply
@@ -439,10 +440,12 @@ class Coach:
             return code if code in LANGS else None
         return None
 
-    def _reply_lang(self, request: Request, text: str, prefs: Preferences, conv: Conversation) -> tuple[str, bool]:
+    def _reply_lang(
+        self, request: Request, text: str, prefs: Preferences, conv: Conversation, *, is_command: bool
+    ) -> tuple[str, bool]:
         """The message's own language when it says enough (True: detected from the text); else what we know."""
         tokens = tokenize(clean(text[: self.settings.max_message_chars]))
-        guess = None if parse_command(text) else self.matcher.detector.detect(tokens).lang
+        guess = None if is_command else self.matcher.detector.detect(tokens).lang
         if guess is not None and len(tokens) >= 3:
             return guess, True
         remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from bot.engine.i18n import placeholder_name
+from bot.kb.model import PLACEHOLDER_RE
 
 _NAME = r"([A-ZÀ-ÖØ-Þ][\w&.'\-]*(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\w&.'\-]*){0,3})"
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
@@ -57,7 +58,6 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"(\d{1,4})\s*(?:hours|hrs|h|horas|hores|tuntia)\b", re.IGNORECASE),
     ],
 }
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def extract_details(text: str) -> dict[str, str]:
@@ -79,14 +79,14 @@ def fill(template: str, details: Mapping[str, str], lang: str = "en") -> str:
         name = match.group(1)
         return details.get(name) or f"[{placeholder_name(name, lang)}]"
 
-    return _PLACEHOLDER.sub(replace, template)
+    return PLACEHOLDER_RE.sub(replace, template)
 
 
 def missing(templates: Iterable[str], details: Mapping[str, str]) -> list[str]:
     """Placeholder names in ``templates`` that ``details`` does not fill, in order of appearance."""
     names: list[str] = []
     for template in templates:
-        for name in _PLACEHOLDER.findall(template):
+        for name in PLACEHOLDER_RE.findall(template):
             if name not in details and name not in names:
                 names.append(name)
     return names

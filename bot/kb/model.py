@@ -27,10 +27,6 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
-def placeholders_in(text: str) -> set[str]:
-    return set(PLACEHOLDER_RE.findall(text))
-
-
 @dataclass(frozen=True)
 class Citation:
     article: str
@@ -80,12 +76,6 @@ class Topic:
     def in_lang(self, lang: str) -> Advice:
         return self.advice.get(lang) or self.advice["en"]
 
-    def placeholders(self, lang: str = "en") -> set[str]:
-        found: set[str] = set()
-        for message in self.in_lang(lang).say_this:
-            found |= placeholders_in(message)
-        return found
-
 
 @dataclass(frozen=True)
 class Source:
@@ -101,9 +91,3 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     sources: Mapping[str, Source]
     origins: tuple[str, ...] = field(default=())
-
-    def topic(self, topic_id: str) -> Topic:
-        return self.topics[topic_id]
-
-    def ids(self) -> list[str]:
-        return list(self.topics)

@@ -37,25 +37,16 @@ class LangIndex:
     posting_topics: IntArray
     posting_weights: FloatArray
     # Phrasing level, for nearest-phrasing scoring: feature -> (start, end) into `phrase_ids`;
-    # each phrasing's norm; and each topic's phrasings as one contiguous id range.
+    # each phrasing's norm; and, per topic, its phrasing ids padded with -1 to the longest topic
+    # (one gather serves many topics).
     phrase_spans: dict[str, tuple[int, int]]
     phrase_ids: IntArray
     phrase_norms: FloatArray
-    topic_phrases: list[tuple[int, int]]
-    # topic -> its phrasing ids, padded with -1 to the longest topic (one gather for many topics)
     topic_phrase_matrix: IntArray
     max_idf: float
     # word length -> known surface words of length-1 .. length+1 (typo candidates)
     typo_candidates: dict[int, list[str]]
     surface_stem: dict[str, str]
-
-    def postings(self, feature: str) -> tuple[IntArray, FloatArray]:
-        start, end = self.spans[feature]
-        return self.posting_topics[start:end], self.posting_weights[start:end]
-
-    def phrases_with(self, feature: str) -> IntArray:
-        start, end = self.phrase_spans.get(feature, (0, 0))
-        return self.phrase_ids[start:end]
 
 
 @dataclass
@@ -164,7 +155,6 @@ def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: St
         phrase_spans=phrase_spans,
         phrase_ids=np.asarray(flat_ids, dtype=np.int32),
         phrase_norms=np.asarray(norms, dtype=np.float32),
-        topic_phrases=topic_phrases,
         topic_phrase_matrix=_padded(topic_phrases),
         max_idf=max_idf,
         typo_candidates=candidates,

@@ -105,10 +105,6 @@ class Matcher:
 
     # -- public -----------------------------------------------------------------
 
-    def detect_language(self, text: str, fallback: str = "en") -> str:
-        guess = self.detector.detect(tokenize(clean(text[: self.config.max_chars])))
-        return guess.lang or fallback
-
     def match(self, text: str, lang: str | None = None, fallback_lang: str = "en") -> MatchResult:
         truncated = len(text) > self.config.max_chars
         body = text[: self.config.max_chars]
