@@ -8,9 +8,7 @@ import pytest
 from adapters.discord import create_client
 from adapters.discord.client import CoachClient
 from bot.engine.coach import Coach
-from bot.kb.model import KnowledgeBase
 from bot.settings import Settings
-from bot.store.sqlite import SqliteStore
 from tests.adapters.discord.discord_fake_api import TOKEN, FakeDiscord, guild_create, settle
 
 StartClient = Callable[..., Awaitable[CoachClient]]
@@ -34,13 +32,6 @@ async def api() -> AsyncIterator[FakeDiscord]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(db_path=tmp_path / "coach.db", discord_token=TOKEN)
-
-
-@pytest.fixture
-async def coach(fixture_kb: KnowledgeBase, settings: Settings) -> AsyncIterator[Coach]:
-    engine = Coach(fixture_kb, SqliteStore(settings.db_path), settings)
-    yield engine
-    await engine.close()
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from slack_bolt.app.async_app import AsyncApp
 from adapters.slack import create_app
 from adapters.slack.inflight import InFlight
 from bot.engine.coach import Coach
-from bot.kb.model import KnowledgeBase
 from bot.settings import Settings
-from bot.store.sqlite import SqliteStore
 from tests.adapters.slack.fake_slack_api import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 
@@ -30,13 +28,6 @@ def settings(fake: FakeSlack, tmp_path: Path) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,
     )
-
-
-@pytest.fixture
-async def coach(fixture_kb: KnowledgeBase, settings: Settings) -> AsyncIterator[Coach]:
-    engine = Coach(fixture_kb, SqliteStore(settings.db_path), settings)
-    yield engine
-    await engine.close()
 
 
 @pytest.fixture
