@@ -114,7 +114,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     matcher = _matcher(settings)
     for name in args.files:
         report = evaluate(matcher, load_cases(Path(name)), name)
-        print(format_report(report, show_misses=args.misses))
+        print(format_report(report, show_misses=args.misses, show_details=args.details))
     return 0
 
 
@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="matcher quality on labelled situation files")
     evaluate.add_argument("files", nargs="+")
     evaluate.add_argument("--misses", action="store_true", help="list every miss")
+    evaluate.add_argument(
+        "--details", action="store_true", help="top-1 by language and the reliability table (confidence -> accuracy)"
+    )
     evaluate.set_defaults(run=_eval)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal (no tokens needed)")

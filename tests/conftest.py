@@ -9,6 +9,8 @@ import pytest
 
 from bot.kb.load import load_knowledge
 from bot.kb.model import KnowledgeBase
+from bot.matching.compiled import Compiled, load_compiled
+from bot.matching.matcher import Matcher, MatcherConfig
 from tests.redis_server import RedisServer, RedisServerError
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
@@ -25,8 +27,18 @@ def fixture_kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def real_kb() -> KnowledgeBase:
-    return load_knowledge()
+def real_compiled() -> Compiled:
+    """The shipped knowledge with its index and trained situation model (compiled once per session)."""
+    return load_compiled()
+
+
+@pytest.fixture(scope="session")
+def real_kb(real_compiled: Compiled) -> KnowledgeBase:
+    return real_compiled.kb
+
+
+def matcher_for_tests(compiled: Compiled, config: MatcherConfig | None = None) -> Matcher:
+    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector, model=compiled.model)
 
 
 # -- a real redis-server: one per session, emptied before each test that asks for it --------------------------

@@ -46,7 +46,7 @@ CHECKIN_DEFAULT_DAYS = 3.0
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
     config = MatcherConfig(max_chars=settings.max_message_chars)
-    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector)
+    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector, model=compiled.model)
 
 
 class Coach:
