@@ -194,3 +194,22 @@ def test_undecodable_bytes_on_the_command_line_give_valid_utf8(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.decode("utf-8"))["query"] == "my client won\ufffd pay the invoice"
+
+
+# -- 7. duplicate keys in a topic file ----------------------------------------------------------------------------
+
+
+def test_kb_check_names_a_duplicate_key(tmp_path: Path) -> None:
+    team = tmp_path / "team" / "topics"
+    team.mkdir(parents=True)
+    source = (REPO / "knowledge" / "topics" / "scope-creep.yaml").read_text(encoding="utf-8")
+    lines = source.replace("id: scope-creep", "id: team-scope").splitlines()
+    legal = next(i for i, line in enumerate(lines) if line.startswith("legal:"))
+    lines.insert(legal + 1, "legal: true")
+    (team / "team-scope.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = coach(tmp_path, "kb", "check", "team")
+    assert done.returncode == 1
+    err = done.stderr.decode().splitlines()
+    where = f"team/topics/team-scope.yaml:{legal + 2}"
+    assert err[0] == f"{where}: duplicate key 'legal' (first on line {legal + 1}); keep one"
+    assert err[-1] == "knowledge check failed: 1 problem(s)"
