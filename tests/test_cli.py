@@ -213,3 +213,65 @@ def test_kb_check_names_a_duplicate_key(tmp_path: Path) -> None:
     where = f"team/topics/team-scope.yaml:{legal + 2}"
     assert err[0] == f"{where}: duplicate key 'legal' (first on line {legal + 1}); keep one"
     assert err[-1] == "knowledge check failed: 1 problem(s)"
+
+
+# -- 4. an unreachable platform API at start is one line, exit 1 -------------------------------------------------
+
+
+def _closed_port() -> int:
+    from tests.redis_server import free_port
+
+    return free_port()  # nothing listens there: connections are refused
+
+
+def _one_error_line(done: subprocess.CompletedProcess[bytes]) -> str:
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert "Traceback" not in err and "aiohttp" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and err.rstrip("\n").endswith(errors[0]), err
+    return errors[0]
+
+
+def test_unreachable_slack_api_at_start_is_one_line(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/api/"
+    done = coach(
+        tmp_path, "serve", "slack", SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=url
+    )
+    assert _one_error_line(done) == (
+        f"error: cannot reach Slack's Web API at {url} (connection refused);"
+        " check the network connection, any proxy, and SLACK_API_URL"
+    )
+
+
+@pytest.mark.parametrize("command", [("serve", "discord"), ("discord", "sync")])
+def test_unreachable_discord_api_at_start_is_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    from tests.adapters.discord.discord_fake_api import TOKEN
+
+    base = f"http://127.0.0.1:{_closed_port()}/api/v10"
+    # discord.py has no setting for its API address; the test moves it the way the adapter tests do.
+    script = (
+        "import sys\nfrom discord.http import Route\n"
+        f"Route.BASE = {base!r}\nfrom bot.cli import main\nsys.exit(main({list(command)!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        cwd=tmp_path,
+        env=coach_env(tmp_path, DISCORD_TOKEN=TOKEN, PYTHONPATH=str(REPO)),
+        timeout=120,
+    )
+    assert _one_error_line(done) == (
+        f"error: cannot reach Discord's API at {base} (connection refused); check the network connection and any proxy"
+    )
+
+
+def test_a_name_that_does_not_resolve_is_said_plainly() -> None:
+    import socket
+
+    from adapters.unreachable import unreachable
+
+    error = unreachable("Slack's Web API", "https://slack.example/api/", socket.gaierror(-2, "Name unknown"), "hint")
+    assert str(error) == (
+        "cannot reach Slack's Web API at https://slack.example/api/ (the host name could not be resolved); hint"
+    )

@@ -12,6 +12,7 @@ import discord
 from adapters.discord.checkins import CheckinDelivery
 from adapters.discord.client import CoachClient, create_client
 from adapters.discord.credentials import WHERE_TO_GET_IT, application_id_from_token, validate_token
+from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
 from bot.reload import reload_knowledge, watch_knowledge
@@ -20,6 +21,7 @@ from bot.settings import Settings
 log = logging.getLogger("coach.discord")
 
 SCOPES = ("bot", "applications.commands")
+_NETWORK_HINT = "check the network connection and any proxy"
 # Exactly what the bot uses: read the channel, answer (also in threads), embeds, and replies to a message.
 PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -48,6 +50,8 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
                 await client.start(token)
             except discord.LoginFailure:
                 raise ConfigError(f"Discord rejected DISCORD_TOKEN. Reset it in the {WHERE_TO_GET_IT}.") from None
+            except CONNECTION_ERRORS as exc:
+                raise unreachable("Discord's API", _api_base(), exc, _NETWORK_HINT) from None
             finally:
                 for task in tasks:
                     task.cancel()
@@ -55,6 +59,12 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
                         await task
     finally:
         await coach.close()
+
+
+def _api_base() -> str:
+    from discord.http import Route
+
+    return str(Route.BASE)
 
 
 def _handle_signals(client: discord.Client, coach: Coach) -> None:
@@ -83,6 +93,8 @@ async def _sync(client: CoachClient, token: str) -> list[str]:
             await client.login(token)
         except discord.LoginFailure:
             raise ConfigError(f"Discord rejected DISCORD_TOKEN. Reset it in the {WHERE_TO_GET_IT}.") from None
+        except CONNECTION_ERRORS as exc:
+            raise unreachable("Discord's API", _api_base(), exc, _NETWORK_HINT) from None
         synced = await client.tree.sync()
     return [command.name for command in synced]
 

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.app import build_client, create_app
 from adapters.slack.checkins import run_checkins
 from adapters.slack.inflight import InFlight
+from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
 from bot.reload import reload_knowledge, watch_knowledge
@@ -30,6 +31,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 SHUTDOWN_GRACE = 20.0  # seconds for answers already being written
 _APPS = "api.slack.com/apps → your app"
+_NETWORK_HINT = "check the network connection, any proxy, and SLACK_API_URL"
 
 
 def check_tokens(settings: Settings, *, http: bool) -> None:
@@ -97,6 +99,8 @@ async def _check_bot_token(app: AsyncApp) -> None:
             f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')}). Copy the current Bot User OAuth Token "
             f"from {_APPS} → OAuth & Permissions."
         ) from None
+    except CONNECTION_ERRORS as exc:
+        raise unreachable("Slack's Web API", app.client.base_url, exc, _NETWORK_HINT) from None
     log.info("connected to Slack workspace %s as bot user %s", identity.get("team_id"), identity.get("user_id"))
 
 
@@ -128,6 +132,9 @@ async def _serve_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Ev
             f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}). Check {_APPS} → Basic Information → "
             "App-Level Tokens (scope connections:write) and that Socket Mode is enabled."
         ) from None
+    except CONNECTION_ERRORS as exc:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        raise unreachable("Slack's Socket Mode service", "wss://wss-primary.slack.com", exc, _NETWORK_HINT) from None
     log.info("Slack adapter running in Socket Mode")
     try:
         await stop.wait()
