@@ -220,6 +220,16 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return run_doctor(settings)
 
 
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import read_health
+
+    if settings.health_file is None:
+        raise ConfigError("COACH_HEALTH_FILE is not set: `coach health` reads the heartbeat `coach serve` writes there")
+    health = read_health(settings.health_file)
+    print(("ok: " if health.ok else "unhealthy: ") + health.message)
+    return 0 if health.ok else EXIT_ERROR
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # The platform libraries are imported here, on demand, so the core never loads them.
     if args.platform == "slack":
@@ -318,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="check settings, tokens, knowledge and store; say what to fix")
     doctor.set_defaults(run=_doctor)
+
+    health = commands.add_parser(
+        "health", help="is the running `coach serve` well? (the container's health check; needs COACH_HEALTH_FILE)"
+    )
+    health.set_defaults(run=_health)
 
     serve = commands.add_parser("serve", help="run the bot on Slack or Discord")
     serve.add_argument("platform", choices=("slack", "discord"))

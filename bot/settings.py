@@ -78,6 +78,7 @@ class Settings:
     slack_api_url: str = ""
     discord_token: str = ""
     discord_shard_count: int = 0
+    health_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +96,7 @@ class Settings:
             raise ConfigError(f"COACH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw_level!r}")
         admins = frozenset(a.strip() for a in env.get("COACH_ADMINS", "").split(",") if a.strip())
         db = env.get("COACH_DB_PATH", "").strip()
+        health = env.get("COACH_HEALTH_FILE", "").strip()
         return cls(
             knowledge_dirs=dirs,
             db_path=Path(db).expanduser() if db else _default_db_path(env),
@@ -113,6 +115,7 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_shard_count=_int(env, "DISCORD_SHARD_COUNT", 0),
+            health_file=Path(health).expanduser() if health else None,
         )
 
     def is_admin(self, platform: str, user_id: str) -> bool:

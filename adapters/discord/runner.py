@@ -15,6 +15,7 @@ from adapters.discord.credentials import WHERE_TO_GET_IT, application_id_from_to
 from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
+from bot.health import start_heartbeat
 from bot.reload import reload_knowledge, watch_knowledge
 from bot.settings import Settings
 
@@ -46,6 +47,17 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
             tasks = [asyncio.create_task(CheckinDelivery(client, coach).run_forever(), name="coach-checkins")]
             if watch:
                 tasks.append(asyncio.create_task(watch_knowledge(coach), name="coach-watch"))
+
+            async def check() -> tuple[bool, str]:
+                if client.is_closed() or not client.is_ready():
+                    return False, "not connected to Discord's gateway (yet)"
+                if not await coach.store.ping():
+                    return False, "the store is not reachable"
+                return True, "connected to Discord, store reachable"
+
+            beat = start_heartbeat(settings.health_file, "discord", check)
+            if beat is not None:
+                tasks.append(beat)
             try:
                 await client.start(token)
             except discord.LoginFailure:
