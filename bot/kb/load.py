@@ -18,7 +18,7 @@ from bot.kb.concepts import Concepts, check_concepts
 from bot.kb.examples import check_examples
 from bot.kb.model import Example, KnowledgeBase, Source, Topic
 from bot.kb.validate import check_cross_references, check_sources, check_topic
-from bot.kb.yaml_lines import Path_, parse_with_lines
+from bot.kb.yaml_lines import DuplicateKeyError, Path_, parse_with_lines
 
 log = logging.getLogger("coach.kb")
 CONCEPTS_FILE = "concepts.yaml"
@@ -48,6 +48,10 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[Path_, int]] |
         return None
     try:
         return parse_with_lines(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        problems.append(Problem(name, mark.line + 1 if mark else None, "", str(exc.problem)))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -11,10 +11,15 @@ Path_ = tuple[str | int, ...]
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping names the same key twice (YAML forbids it; PyYAML would keep the last one silently)."""
+
+
 def parse_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Return the document and a map from each key/item path to its 1-based line.
 
-    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one).
+    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one),
+    ``DuplicateKeyError`` when a mapping repeats a key.
     """
     loader = _Loader(text)
     try:
@@ -34,6 +39,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*path, key)
+            if child in lines:
+                raise DuplicateKeyError(
+                    problem=f"duplicate key {dotted(child)!r} (first on line {lines[child]}); keep one",
+                    problem_mark=key_node.start_mark,
+                )
             lines[child] = key_node.start_mark.line + 1
             _walk(value_node, child, lines)
     elif isinstance(node, yaml.SequenceNode):
