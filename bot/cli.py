@@ -25,6 +25,7 @@ EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 130, 141
 class UsageError(CoachError):
     """The command line itself is wrong: reported by the command's own parser, exit 2."""
 
+
 if TYPE_CHECKING:
     from bot.engine.coach import Coach
     from bot.matching.matcher import Matcher

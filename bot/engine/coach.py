@@ -37,9 +37,9 @@ from bot.text.normalize import clean, tokenize
 
 log = logging.getLogger("coach.engine")
 
-# A follow-up phrase ("what if they still refuse?") yields to a new situation only when
-# the new situation is this clear and the message this long.
-NEW_SITUATION_SCORE = 0.8
+# A follow-up phrase ("what if they still refuse?") yields to a new situation when the message
+# names more than one problem, or when another situation is this clear and the message this long.
+NEW_SITUATION_SCORE = 0.5
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
 
@@ -211,10 +211,12 @@ class Coach:
         return await self._situation(request, result, lang, conv, text)
 
     def _is_new_situation(self, result: MatchResult, conv: Conversation, text: str) -> bool:
+        if result.decision == "several" and set(result.problems) - {conv.topic_id}:
+            return True  # "they still haven't paid, and now they want free revisions": a new plan
         best = result.best
         return (
             best is not None
-            and result.confident
+            and result.decision == "confident"
             and best.id != conv.topic_id
             and best.score >= NEW_SITUATION_SCORE
             and len(text.split()) >= NEW_SITUATION_WORDS
@@ -268,7 +270,7 @@ class Coach:
                 await self.store.record_feedback(tid, "shown", None)
             return compose.plan(self.kb, result.problems, lang, notice)
         if result.decision == "ambiguous":
-            close = [m.id for m in result.matches[:3] if m.score >= 0.8 * result.matches[0].score]
+            close = list(result.options)
             conv.stage, conv.pending = "clarify", close
             return compose.clarify(self.kb, close, lang, notice)
         return await self._advise(request, self.kb.topics[result.matches[0].id], lang, conv, notice)
@@ -478,7 +480,7 @@ class Coach:
                 self.kb, topic, lang, full=request.is_private, details=extract_details(text), notice=notice
             )
         if result.decision == "ambiguous":
-            return compose.clarify(self.kb, [m.id for m in result.matches[:3]], lang, notice)
+            return compose.clarify(self.kb, list(result.options), lang, notice)
         if result.decision == "several":
             return compose.plan(self.kb, result.problems, lang, notice)
         return replace(compose.fallback(self.kb, lang), notice=notice)

@@ -41,6 +41,8 @@ _SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "f
 COMPOUND_MIN_LENGTH = 8
 # Messages with more clauses than this are stories, not lists of problems: no clause-by-clause check.
 MAX_CLAUSES = 8
+# ... and its situation must lead the clause's runner-up by this factor.
+CLAUSE_LEAD = 3.0
 COMPOUND_PART = 4
 
 
@@ -93,8 +95,11 @@ class MatcherConfig:
     retrieval_weight: float = 0.4
     # A classified answer is given outright at this score; below it the user picks from the closest topics.
     confident_from: float = 0.5
+    # When asking, a runner-up is offered if its probability is at least this share of the best one's.
+    option_share: float = 0.1
+    retrieval_option_share: float = 0.8
     # A clause names a situation of its own when the classifier is this sure of it on the clause alone.
-    clause_from: float = 0.9
+    clause_from: float = 0.6
 
 
 @dataclass
@@ -162,7 +167,17 @@ class Matcher:
         order = np.argsort(-scores, kind="stable")
         matches = tuple(self._match(int(i), float(scores[i]), detected) for i in order[: max(c.candidates, 5)])
         decision, problems = self._decide(body, matches, detected, retrieval, in_scope)
-        return MatchResult(text, detected, decision, matches, problems, truncated)
+        options = self._options(matches, classified=in_scope is not None) if decision == "ambiguous" else ()
+        return MatchResult(text, detected, decision, matches, problems, truncated, options)
+
+    def _options(self, matches: tuple[Match, ...], classified: bool) -> tuple[str, ...]:
+        """The best two or three situations to offer; a third only when it is not negligible."""
+        top = matches[:3]
+        if classified:  # probabilities share one unit among all topics: always offer a second
+            share, kept = self.config.option_share, 2
+        else:  # retrieval scores are each 0-1: only the close ones
+            share, kept = self.config.retrieval_option_share, 1
+        return tuple(m.id for i, m in enumerate(top) if i < kept or m.score >= share * top[0].score)
 
     # -- scoring ----------------------------------------------------------------
 
@@ -355,7 +370,8 @@ class Matcher:
             position = int(np.argmax(assessed.probabilities))
             tid = model.topic_ids[position]
             # The whole message already passed the scope gate; a short clause alone is judged on its topic.
-            if float(assessed.probabilities[position]) >= c.clause_from and tid not in found:
+            best, runner = np.sort(assessed.probabilities)[::-1][:2]
+            if best >= c.clause_from and best >= CLAUSE_LEAD * runner and tid not in found:
                 found.append(tid)
         return tuple(found[:3]) if len(found) > 1 else ()
 

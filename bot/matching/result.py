@@ -23,6 +23,8 @@ class MatchResult:
     matches: tuple[Match, ...]
     problems: tuple[str, ...]
     truncated: bool = False
+    # When the decision is "ambiguous": the situations to offer ("Which of these is closest?"), best first.
+    options: tuple[str, ...] = ()
 
     @property
     def confident(self) -> bool:
@@ -45,5 +47,6 @@ class MatchResult:
             "confident": self.confident,
             "ambiguous": self.ambiguous,
             "problems": list(self.problems),
+            "options": list(self.options),
             "matches": [{"id": m.id, "score": round(m.score, 4), "title": m.title} for m in shown],
         }

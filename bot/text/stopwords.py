@@ -10,7 +10,9 @@ STOPWORDS: dict[str, frozenset[str]] = {
         like ll m me more most my myself no nor not now of off oh ok okay on once only or other our out over
         own quite re really s same she should so some still such t than that the their them then there these
         they this those through to too under until up us ve very was wasnt we well were what when where
-        which while who whom why will with wont would yeah you your yours yourself""".split()
+        which while who whom why will with wont would yeah you your yours yourself
+        haven hasn hadn didn doesn won wouldn isn aren wasn weren couldn shouldn ain needn mustn
+        hasnt havent hadnt wouldnt couldnt shouldnt arent werent""".split()
     ),
     "es": frozenset(
         """a ahí al algo algunas algunos ante antes así bueno como con contra cual cuando cómo de del desde

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
 from bot.matching.compiled import Compiled
@@ -229,3 +231,35 @@ async def test_script_placeholders_are_in_the_users_language_and_the_notice_says
     script = "\n".join(reply.script)
     assert "Acme" in script and "1200 EUR" in script and "[nom del client]" not in script
     assert "número de factura" in reply.notice and "nom del client" not in reply.notice
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (
+            "my client hasn't paid my invoice in 45 days",
+            "they still haven't paid, now they want 3 more revisions for free and he screamed at me on the call",
+        ),
+        (
+            "mi cliente no me paga la factura desde hace dos meses",
+            "sigue sin pagarme y ahora quiere tres cambios más gratis, y encima me gritó por teléfono",
+        ),
+        (
+            "asiakas ei maksa laskua",
+            "asiakas ei edelleenkään ole maksanut laskua ja nyt hän haluaa kolme muutosta lisää ilmaiseksi",
+        ),
+    ],
+)
+async def test_a_follow_up_does_not_swallow_new_problems(coach: Coach, first: str, then: str) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask(first)).topic_ids == ("late-payment",)
+    reply = await chat.ask(then)
+    assert reply.kind == "plan" and len(reply.topic_ids) >= 2, reply
+    assert set(reply.topic_ids) - {"late-payment"}, "a new problem joins the plan"
+
+
+async def test_a_plain_follow_up_still_continues_the_situation(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("my client hasn't paid my invoice in 45 days")).topic_ids == ("late-payment",)
+    reply = await chat.ask("they still haven't paid")
+    assert reply.topic_ids == ("late-payment",) and reply.kind != "plan"

@@ -1,0 +1,121 @@
+"""How the recogniser reads real, messy writing: scope, asking when unsure, real vocabulary, calibration.
+
+Every message here was written for this test (never taken from the shared evaluation sets); the floors on
+the shared sets guard against regressions and are skipped when ../shared is not beside the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import evaluate, load_cases
+from bot.matching.compiled import Compiled
+from bot.matching.matcher import Matcher
+from tests.conftest import matcher_for_tests
+
+SHARED = Path(__file__).parents[3].parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def matcher(real_compiled: Compiled) -> Matcher:
+    return matcher_for_tests(real_compiled)
+
+
+# 1. What is not a freelancer's client problem is declined, even with the same words.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife shouts at me whenever I forget to buy milk, what do I do",  # personal
+        "my roommate owes me 300 for the electricity bill and keeps dodging me",
+        "my team lead reviews every line I write and makes me redo it, I'm an employee btw",  # workplace
+        "I ordered a sofa online, it arrived broken and the shop won't refund me",  # as a customer
+        "how do I register as self-employed and pay quarterly VAT",  # other freelancing topics
+        "best mechanical keyboard under 100 euros?",  # chat
+        "invoice",  # fragments
+        "deadline",
+        "stop",
+        "mi novio me grita cuando llego tarde a casa",
+        "mi jefe me llama los domingos para cosas de la oficina",
+        "el meu germà em deu diners des de fa mesos",
+        "esimies vahtii jokaista liikettäni toimistolla",
+    ],
+)
+def test_what_is_not_a_client_problem_is_declined(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.decision == "out_of_scope", result
+
+
+# 3. Real vocabulary, slang, platforms, titles and quoted clients, in four languages.
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("got stiffed by an agency, three invoices unpaid and now radio silence", "late-payment"),
+        ("Upwork client opened a dispute to get the escrow money back after I delivered everything", "refund-demand"),
+        ('the client keeps asking for "one small tweak" and we\'re on revision 14', "scope-creep"),
+        ("el cliente es un moroso, no me paga desde marzo y me da largas", "late-payment"),
+        ("la he liado: le mandé al cliente el archivo equivocado y ya lo ha impreso", "own-mistake"),
+        ("el client no em paga la factura i ja fa dos mesos", "late-payment"),
+        ("asiakas ei vastaa viesteihin ja lasku on edelleen maksamatta", "late-payment"),
+        ("asiakas huusi mulle puhelimessa koska logo oli väärän sininen", "abusive-client"),
+    ],
+)
+def test_real_vocabulary_is_recognised(matcher: Matcher, text: str, topic: str) -> None:
+    result = matcher.match(text)
+    assert result.confident and result.best is not None and result.best.id == topic, result
+
+
+def test_the_telling_sentence_in_the_middle_of_a_story_is_found(matcher: Matcher) -> None:
+    story = (
+        "Some background: I'm a freelance illustrator, mostly book covers, been doing this for six years. "
+        "This publisher has been a regular since 2021 and the work itself was fine. "
+        "The problem is that the last three invoices are still unpaid and accounts keep saying next week. "
+        "Otherwise the project is going well and I like the author a lot."
+    )
+    result = matcher.match(story)
+    assert result.confident and result.best is not None and result.best.id == "late-payment", result
+
+
+# 2. A client problem the recogniser is unsure about gets a question with the closest options, not a refusal.
+def test_an_unclear_client_problem_gets_a_question_not_a_refusal(matcher: Matcher) -> None:
+    result = matcher.match('He wrote: "Honestly I expected much more for this price." I don\'t know how to answer')
+    assert result.decision == "ambiguous" and result.confident, result
+    assert 2 <= len(result.options) <= 3 and result.options[0] == result.matches[0].id
+
+
+# 4. Scores mean what they say: a sure answer is a right answer.
+def test_confident_scores_are_right_on_our_own_messages(matcher: Matcher) -> None:
+    messages = [
+        ("client still hasn't paid my invoice from january", "late-payment"),
+        ("the client threatens to sue me over the delay", "legal-threat"),
+        ("client wants a discount because someone on fiverr does it for half", "price-pushback"),
+        ("they text me at 11pm on saturdays expecting an answer", "out-of-hours-demands"),
+        ("el cliente quiere que le devuelva el dinero después de entregarle todo", "refund-demand"),
+    ]
+    for text, topic in messages:
+        result = matcher.match(text)
+        assert result.best is not None
+        if result.best.score >= 0.9:
+            assert result.best.id == topic, result
+
+
+@pytest.mark.skipif(not (SHARED / "real_dev.yaml").exists(), reason="the shared sets sit beside the repository")
+def test_reliability_on_real_posts(matcher: Matcher) -> None:
+    report = evaluate(matcher, load_cases(SHARED / "real_dev.yaml"))
+    right, answered = report.reliability[0.9]
+    assert answered == 0 or right / answered >= 0.9, report.reliability
+
+
+# Regression floors on the shared sets (the figures reached when this was written, less a margin;
+# BENCHMARKS.md has the exact figures and the issue's targets).
+@pytest.mark.skipif(not (SHARED / "real_dev.yaml").exists(), reason="the shared sets sit beside the repository")
+def test_floor_on_real_posts(matcher: Matcher) -> None:
+    f = evaluate(matcher, load_cases(SHARED / "real_dev.yaml")).figures()
+    assert f["top1"] >= 0.45 and f["top3"] >= 0.68 and f["false_abstention"] <= 0.08, f
+
+
+@pytest.mark.skipif(not (SHARED / "off_topic.yaml").exists(), reason="the shared sets sit beside the repository")
+def test_floor_on_off_topic_messages(matcher: Matcher) -> None:
+    report = evaluate(matcher, load_cases(SHARED / "off_topic.yaml"))
+    assert report.figures()["out_of_scope_abstention"] >= 0.82, report.figures()
