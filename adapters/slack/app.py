@@ -33,6 +33,7 @@ from adapters.slack.translate import (
     is_share,
     share_target,
 )
+from adapters.slack.verify import StrictRequestVerification, is_verified
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
 from bot.engine.messages import Reply
@@ -76,6 +77,10 @@ def create_app(
     app = AsyncApp(
         client=honour_rate_limits(client) if client is not None else build_client(settings),
         signing_secret=settings.slack_signing_secret,
+        # bolt's own check crashes on a malformed timestamp (and then runs the error handler on the unverified
+        # body) and logs the body of every rejected request: ours replaces it, in the same place.
+        request_verification_enabled=False,
+        before_authorize=StrictRequestVerification(settings.slack_signing_secret),
         logger=logging.getLogger("coach.slack.bolt"),
         name="client-coach",
     )
@@ -141,7 +146,14 @@ class SlackHandlers:
                 await deliver(client, target, render(reply))
 
     async def on_error(self, error: Exception, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
-        """Log with the traceback; tell the user sorry, never what broke."""
+        """Log with the traceback; tell the user sorry, never what broke.
+
+        Only for a request whose signature was verified: bolt also calls this when its own middleware fails,
+        and then the body may be anyone's (a forged channel, ``response_url`` or user id).
+        """
+        if not is_verified(context):
+            log.warning("a Slack request failed before it was verified (%s); nothing sent", type(error).__name__)
+            return
         log.error("a Slack handler failed (%s)", type(error).__name__, exc_info=error)
         incoming = incoming_for(body, context.bot_user_id or "")
         if incoming is None:

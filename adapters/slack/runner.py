@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.app import build_client, create_app
 from adapters.slack.checkins import run_checkins
 from adapters.slack.inflight import InFlight
+from adapters.slack.verify import MalformedRequest, parse_request, signature_problem
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
 from bot.reload import reload_knowledge, watch_knowledge
@@ -152,7 +153,25 @@ def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Appli
     """POST /slack/events (events, commands, buttons) and GET /healthz, on aiohttp."""
 
     async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        # The signature is checked on the raw bytes before anything parses them; then the body must be what
+        # Slack sends. Either failure is one log line and a 4xx, never a traceback, never a handler.
+        raw = await request.read()
+        headers = request.headers
+        problem = signature_problem(
+            settings.slack_signing_secret,
+            headers.get("X-Slack-Request-Timestamp"),
+            headers.get("X-Slack-Signature"),
+            raw,
+        )
+        if problem is not None:
+            log.warning("refused a request on %s: %s", EVENTS_PATH, problem)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = parse_request(raw, request.query_string, headers)
+        except MalformedRequest as exc:
+            log.warning("refused a signed request on %s: %s", EVENTS_PATH, exc)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(request: web.Request) -> web.Response:
         store_ok = await coach.store.ping()
