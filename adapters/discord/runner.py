@@ -14,7 +14,7 @@ from adapters.discord.client import CoachClient, create_client
 from adapters.discord.credentials import WHERE_TO_GET_IT, application_id_from_token, validate_token
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
-from bot.reload import reload_knowledge, watch_knowledge
+from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 
 log = logging.getLogger("coach.discord")
@@ -40,10 +40,11 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
     try:
         client = create_client(coach, settings, sync_guild=sync_guild)
         async with client:
-            _handle_signals(client, coach)
+            reloader = Reloader(coach)
+            _handle_signals(client, reloader)
             tasks = [asyncio.create_task(CheckinDelivery(client, coach).run_forever(), name="coach-checkins")]
             if watch:
-                tasks.append(asyncio.create_task(watch_knowledge(coach), name="coach-watch"))
+                tasks.append(asyncio.create_task(watch_knowledge(coach, reloader=reloader), name="coach-watch"))
             try:
                 await client.start(token)
             except discord.LoginFailure:
@@ -53,16 +54,17 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await reloader.close()
     finally:
         await coach.close()
 
 
-def _handle_signals(client: discord.Client, coach: Coach) -> None:
-    """SIGTERM closes the client gracefully; SIGHUP reloads the knowledge (validated first)."""
+def _handle_signals(client: discord.Client, reloader: Reloader) -> None:
+    """SIGTERM closes the client gracefully; SIGHUP reloads the knowledge (validated first, off the loop)."""
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows, not outside the main thread
         loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
-        loop.add_signal_handler(signal.SIGHUP, lambda: reload_knowledge(coach))
+        loop.add_signal_handler(signal.SIGHUP, reloader.request)
 
 
 def sync_commands(settings: Settings) -> None:

@@ -21,7 +21,7 @@ from adapters.slack.inflight import InFlight
 from adapters.slack.verify import MalformedRequest, parse_request, signature_problem
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
-from bot.reload import reload_knowledge, watch_knowledge
+from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 from bot.tokens import slack_problems
 
@@ -68,9 +68,10 @@ async def run_slack(
         async with aiohttp.ClientSession() as session:
             app = create_app(coach, settings, client=build_client(settings, session), inflight=inflight)
             await _check_bot_token(app)
-            with _signals_set(stop, coach):
+            reloader = Reloader(coach)
+            with _signals_set(stop, reloader):
                 checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
-                watcher = asyncio.create_task(watch_knowledge(coach)) if watch else None
+                watcher = asyncio.create_task(watch_knowledge(coach, reloader=reloader)) if watch else None
                 try:
                     if http:
                         await _serve_http(coach, settings, app, host, port, stop)
@@ -83,6 +84,7 @@ async def run_slack(
                         with contextlib.suppress(asyncio.CancelledError):
                             await watcher
                     await checkins
+                    await reloader.close()
                     if not await inflight.wait_idle(SHUTDOWN_GRACE):
                         log.warning("%d answer(s) still running at shutdown were abandoned", inflight.running)
     finally:
@@ -102,10 +104,10 @@ async def _check_bot_token(app: AsyncApp) -> None:
 
 
 @contextlib.contextmanager
-def _signals_set(stop: asyncio.Event, coach: Coach) -> Iterator[None]:
+def _signals_set(stop: asyncio.Event, reloader: Reloader) -> Iterator[None]:
     loop = asyncio.get_running_loop()
     installed = []
-    actions = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: lambda: reload_knowledge(coach)}
+    actions = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: reloader.request}
     for sig, action in actions.items():
         try:
             loop.add_signal_handler(sig, action)

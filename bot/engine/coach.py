@@ -8,12 +8,15 @@ answer when the store is unavailable.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -36,6 +39,7 @@ from bot.store.base import Checkin, Conversation, Preferences, Store
 from bot.text.normalize import clean, tokenize
 
 log = logging.getLogger("coach.engine")
+T = TypeVar("T")
 
 # A follow-up phrase ("what if they still refuse?") yields to a new situation only when
 # the new situation is this clear and the message this long.
@@ -66,6 +70,7 @@ class Coach:
         self.store = store
         self.clock = clock
         self.limiter = limiter
+        self._worker: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, store: Store | None = None) -> Coach:
@@ -85,13 +90,26 @@ class Coach:
 
     async def close(self) -> None:
         await self.store.close()
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
+            self._worker = None
+
+    async def off_loop(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run CPU-heavy work (matching) in this coach's one worker thread, so the event loop keeps serving.
+
+        One thread, not a pool: the matcher (and its stemmers) were written single-threaded, so matches are
+        serialised there while the loop goes on acknowledging and answering other requests.
+        """
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-match")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
 
     # -- entry points -------------------------------------------------------------
 
     async def handle(self, request: Request) -> Reply:
         new_request_id()
         started = time.perf_counter()
-        reply = await self._guarded(request)
+        reply = await self._guarded(self.capped(request))
         log.info(
             "handled %s request (private=%s, action=%s): %s %s [%s] in %.1f ms",
             request.platform,
@@ -114,10 +132,21 @@ class Coach:
             return await self._handle(request)
         except StoreError as exc:
             log.warning("store unavailable, answering without memory: %s", exc)
-            return self.answer_without_memory(request, t("store_down", lang))
+            return await self.off_loop(self.answer_without_memory, request, t("store_down", lang))
         except Exception:
             log.exception("unexpected error while handling a %s request", request.platform)
             return compose.message("error", lang, t("error", lang))
+
+    def capped(self, request: Request) -> Request:
+        """The request with its text cut before anything parses it (commands, details, language, matching).
+
+        One character past ``max_message_chars`` is kept so the matcher still sees that the message was longer
+        and the reply says it was cut; everything else only ever reads that much.
+        """
+        limit = self.settings.max_message_chars + 1
+        if len(request.text or "") > limit:
+            return replace(request, text=request.text[:limit])
+        return request
 
     async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
         """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
@@ -175,9 +204,10 @@ class Coach:
     async def _free_text(
         self, request: Request, text: str, lang: str, from_text: bool, conv: Conversation, now: float
     ) -> Reply:
-        def match() -> MatchResult:
-            # The language was already detected from this very text: do not detect it twice.
-            return self.matcher.match(text, lang=lang if from_text else None, fallback_lang=lang)
+        async def match() -> MatchResult:
+            # The language was already detected from this very text: do not detect it twice. Matching is the
+            # CPU-heavy step: it runs in a worker thread so one long message never stalls everyone else's replies.
+            return await self.off_loop(self.matcher.match, text, lang=lang if from_text else None, fallback_lang=lang)
 
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))
@@ -193,7 +223,7 @@ class Coach:
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
-            result = match()
+            result = await match()
             if not self._is_new_situation(result, conv, text):
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
         if intent == "thanks":
@@ -203,10 +233,10 @@ class Coach:
             return compose.message("help", lang, t("greeting", lang))
         if days is not None or intent in ("script", "more", "still"):
             if result is None:
-                result = match()
+                result = await match()
             if not result.confident:
                 return compose.message("help", lang, t("no_context", lang))
-        result = result or match()
+        result = result or await match()
         conv.details.update(details)
         return await self._situation(request, result, lang, conv, text)
 
@@ -456,6 +486,7 @@ class Coach:
 
         With ``notice`` set (the store is down) anything that needs memory apologises instead.
         """
+        request = self.capped(request)
         text = request.text or ""
         fallback = lang or self._locale_lang(request) or self.settings.default_lang
         result = self.matcher.match(text, lang=lang, fallback_lang=fallback)
