@@ -122,4 +122,11 @@ class Store(Protocol):
 
     async def ping(self) -> bool: ...
 
+    async def problem(self) -> str | None:
+        """None when the store can be read and written now; otherwise what is wrong, for an operator.
+
+        Never raises. Unlike ``ping`` it tells a wrong password from a server that is down, and a read-only
+        database or a full disk (reads still work, writes and de-duplication do not) from a healthy one.
+        """
+
     async def close(self) -> None: ...

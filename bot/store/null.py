@@ -58,5 +58,8 @@ class NullStore:
     async def ping(self) -> bool:
         return False
 
+    async def problem(self) -> str | None:
+        return "no store is configured (nothing is remembered)"
+
     async def close(self) -> None:
         return None

@@ -486,6 +486,31 @@ class RedisStore:
         except Exception:
             return False
 
+    async def problem(self) -> str | None:
+        if self._closed:
+            return f"Redis store at {self._where} is closed"
+        try:
+            await self._client.ping()
+            # A write too: a read-only replica or a server out of memory answers PING but drops every claim.
+            await self._client.set(f"{self._prefix}health", "1", ex=60)
+        except ReadOnlyError:
+            return f"Redis at {self._where} is a read-only replica: point COACH_STORE_URL at the primary"
+        except AuthenticationError:
+            return (
+                f"Redis at {self._where} refused the credentials: check the password (and user name) in COACH_STORE_URL"
+            )
+        except (AuthorizationError, NoPermissionError):
+            return f"Redis at {self._where}: this user may not run the commands the bot needs (check its ACL)"
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            return f"Redis at {self._where} is not reachable: check COACH_STORE_URL and that the server runs"
+        except ResponseError as exc:
+            if str(exc).startswith("OOM"):
+                return f"Redis at {self._where} is out of memory (maxmemory): writes are refused"
+            return f"Redis at {self._where} refused a write ({type(exc).__name__})"
+        except Exception as exc:
+            return f"Redis at {self._where} failed ({type(exc).__name__})"
+        return None
+
     async def close(self) -> None:
         if self._closed:
             return
