@@ -30,7 +30,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ],
     "days_overdue": [
         re.compile(
-            r"(\d{1,4})\s*(?:days?|d[ií]as|dies|p[äa]iv[äa][äa]?)\s*(?:late|overdue|past due|de retraso|"
+            r"(?<!\d)(\d{1,4})\s*+(?:days?|d[ií]as|dies|p[äa]iv[äa][äa]?)\s*(?:late|overdue|past due|de retraso|"
             r"de retard|tarde|myöhässä|myöhässä|behind)",
             re.IGNORECASE,
         ),
@@ -60,7 +60,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "hours": [
-        re.compile(r"(\d{1,4})\s*(?:hours|hrs|h|horas|hores|tuntia)\b", re.IGNORECASE),
+        re.compile(r"(?<!\d)(\d{1,4})\s*+(?:hours|hrs|h|horas|hores|tuntia)\b", re.IGNORECASE),
     ],
 }
 

@@ -96,10 +96,16 @@ async def test_a_cut_message_still_says_so(coach: Coach) -> None:
     ],
 )
 def test_each_pattern_is_linear_on_its_worst_input(function: Callable[[str], Any], text: str) -> None:
-    """Called directly, without the cap: the patterns themselves must not backtrack."""
-    started = time.perf_counter()
-    function(text)
-    assert (time.perf_counter() - started) * 1000 < BUDGET_MS
+    """Called directly, without the cap: the patterns themselves must not backtrack.
+
+    The best of three runs, so a busy machine does not fail it; a quadratic pattern takes seconds here.
+    """
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        function(text)
+        times.append((time.perf_counter() - started) * 1000)
+    assert min(times) < BUDGET_MS
 
 
 def test_the_linear_patterns_find_what_they_found_before() -> None:
