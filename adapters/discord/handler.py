@@ -25,6 +25,7 @@ log = logging.getLogger("coach.discord")
 
 Interaction = discord.Interaction[Any]
 EVENT_TTL = 3600.0  # how long a handled event id is remembered, against double delivery
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code: "Interaction has already been acknowledged"
 
 
 class DiscordHandler:
@@ -34,11 +35,14 @@ class DiscordHandler:
     # -- slash commands ------------------------------------------------------------------
 
     async def on_command(self, interaction: Interaction, *, text: str = "", action: str | None = None) -> None:
-        """Defer at once (the engine may take longer than Discord's 3 s), then follow up."""
-        if not await self._first_delivery(f"interaction:{interaction.id}"):
-            return
+        """Defer at once (the engine may take longer than Discord's 3 s), then follow up.
+
+        Nothing comes before the defer, the store least of all: Discord accepts one response per interaction,
+        so the defer itself is the claim. A second process with the same token gets "already acknowledged".
+        """
         ephemeral = not in_bot_dm(interaction)
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+            return
         reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
         await self._follow_up(interaction, reply, ephemeral=ephemeral)
 
@@ -59,13 +63,12 @@ class DiscordHandler:
 
     async def on_button(self, interaction: Interaction, action: str) -> None:
         try:
-            if not await self._first_delivery(f"interaction:{interaction.id}"):
-                return
             if action.startswith("share:"):
                 await self._share(interaction, action)
                 return
             ephemeral = not in_bot_dm(interaction)
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+                return
             reply = await self.coach.handle(interaction_request(interaction, action=action))
             await self._follow_up(interaction, reply, ephemeral=ephemeral)
         except Exception:
@@ -74,7 +77,8 @@ class DiscordHandler:
 
     async def _share(self, interaction: Interaction, action: str) -> None:
         """Post the public version of the advice in the channel, as a normal (non-ephemeral) follow-up."""
-        await interaction.response.defer()
+        if not await self._defer(interaction):
+            return
         request = interaction_request(interaction, action=action, is_private=False, command=None)
         reply = await self.coach.handle(request)
         await self._follow_up(interaction, reply, ephemeral=reply.kind != "advice", allow_share=False)
@@ -141,6 +145,20 @@ class DiscordHandler:
         except StoreError:
             return self.locale_lang(interaction)
         return prefs.lang or self.locale_lang(interaction)
+
+    async def _defer(self, interaction: Interaction, *, thinking: bool = False, ephemeral: bool = False) -> bool:
+        """Acknowledge the interaction; False when it already was (another process with this token took it)."""
+        try:
+            await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
+        except discord.InteractionResponded:
+            log.info("interaction %s was already acknowledged; ignored", interaction.id)
+            return False
+        except discord.HTTPException as exc:
+            if exc.code == ALREADY_ACKNOWLEDGED:
+                log.info("interaction %s was acknowledged by another process; ignored", interaction.id)
+                return False
+            raise
+        return True
 
     async def _first_delivery(self, event: str) -> bool:
         """False when another process (same token, shared store) already took this event."""

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.dedup import EventDeduplication
+from adapters.slack.dedup import EventDeduplication, first_delivery
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
@@ -85,7 +85,7 @@ def create_app(
         name="client-coach",
     )
     handlers = SlackHandlers(coach, inflight or InFlight())
-    app.use(EventDeduplication(coach.store))
+    app.use(EventDeduplication())
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.event("app_home_opened")(handlers.on_home_opened)
@@ -105,12 +105,12 @@ class SlackHandlers:
     async def on_mention(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         incoming = from_mention(event, context.bot_user_id or "")
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
 
     async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         incoming = from_direct_message(event, context.bot_user_id or "")
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
 
     async def on_command(self, ack: AsyncAck, command: Body, client: AsyncWebClient) -> None:
         await ack()  # before the engine: Slack gives up after 3 seconds
@@ -122,17 +122,24 @@ class SlackHandlers:
         if incoming is not None:
             await self.answer(client, incoming)
 
-    async def on_home_opened(self, event: Body, client: AsyncWebClient) -> None:
+    async def on_home_opened(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         user = event.get("user")
         if event.get("tab") != "home" or not isinstance(user, str):
             return
         async with self.inflight.track():
+            if not await first_delivery(self.coach.store, context):
+                return
             chosen = await self._saved_lang(user)
             lang = chosen or self.coach.settings.default_lang
             await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen))
 
-    async def answer(self, client: AsyncWebClient, incoming: Incoming) -> None:
+    async def answer(
+        self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None
+    ) -> None:
+        """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
         async with self.inflight.track():
+            if context is not None and not await first_delivery(self.coach.store, context):
+                return
             target, request = incoming.target, incoming.request
             if not target.channel and not target.response_url:
                 # A button on the Home tab: the conversation is the DM, so name it before the engine sees it.

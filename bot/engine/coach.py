@@ -36,6 +36,7 @@ from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
 from bot.store.base import Checkin, Conversation, Preferences, Store
+from bot.store.bounded import bounded
 from bot.text.normalize import clean, tokenize
 
 log = logging.getLogger("coach.engine")
@@ -67,7 +68,7 @@ class Coach:
         self.settings = settings or Settings()
         self.kb = kb
         self.matcher = matcher or Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
-        self.store = store
+        self.store: Store = bounded(store, self.settings.store_timeout)  # no call may outlast a deadline
         self.clock = clock
         self.limiter = limiter
         self._worker: ThreadPoolExecutor | None = None
