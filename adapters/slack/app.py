@@ -133,9 +133,7 @@ class SlackHandlers:
             lang = chosen or self.coach.settings.default_lang
             await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen))
 
-    async def answer(
-        self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None
-    ) -> None:
+    async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
         """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
         async with self.inflight.track():
             if context is not None and not await first_delivery(self.coach.store, context):

@@ -47,6 +47,10 @@ T = TypeVar("T")
 NEW_SITUATION_SCORE = 0.8
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
+# Messages up to this long are matched on the event loop: it takes well under a millisecond, less than the hop
+# to a thread, and a CPU-bound thread would slow every socket operation of the loop (GIL hand-offs). Longer
+# ones are matched in the coach's worker thread.
+INLINE_MATCH_CHARS = 500
 
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
@@ -133,6 +137,8 @@ class Coach:
             return await self._handle(request)
         except StoreError as exc:
             log.warning("store unavailable, answering without memory: %s", exc)
+            if len(request.text or "") <= INLINE_MATCH_CHARS:
+                return self.answer_without_memory(request, t("store_down", lang))
             return await self.off_loop(self.answer_without_memory, request, t("store_down", lang))
         except Exception:
             log.exception("unexpected error while handling a %s request", request.platform)
@@ -206,9 +212,13 @@ class Coach:
         self, request: Request, text: str, lang: str, from_text: bool, conv: Conversation, now: float
     ) -> Reply:
         async def match() -> MatchResult:
-            # The language was already detected from this very text: do not detect it twice. Matching is the
-            # CPU-heavy step: it runs in a worker thread so one long message never stalls everyone else's replies.
-            return await self.off_loop(self.matcher.match, text, lang=lang if from_text else None, fallback_lang=lang)
+            # The language was already detected from this very text: do not detect it twice.
+            hint = lang if from_text else None
+            if len(text) <= INLINE_MATCH_CHARS:
+                return self.matcher.match(text, lang=hint, fallback_lang=lang)
+            # A long message (up to max_message_chars) goes to the worker thread, so it never stalls
+            # everyone else's replies.
+            return await self.off_loop(self.matcher.match, text, lang=hint, fallback_lang=lang)
 
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))

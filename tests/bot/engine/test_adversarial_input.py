@@ -147,7 +147,8 @@ async def test_matching_runs_off_the_event_loop(coach: Coach, monkeypatch: pytes
         return real_match(*args, **kwargs)
 
     monkeypatch.setattr(coach.matcher, "match", slow_match)
-    task = asyncio.create_task(coach.handle(Request("slack", "U1", "D1", "my client won't pay", True)))
+    text = "my client won't pay and " * 100  # long enough to be matched in the worker thread
+    task = asyncio.create_task(coach.handle(Request("slack", "U1", "D1", text, True)))
     assert await loop_lag_while(task) < 100, "the loop kept serving while the match ran"
     assert task.result().kind != "error"
 
