@@ -176,10 +176,16 @@ def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Appli
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(request: web.Request) -> web.Response:
-        store_ok = await coach.store.ping()
+        # Not just "does the store answer": a read-only database or a full disk still answers reads while
+        # every write (conversations, de-duplication) fails, so that is degraded too, with the reason.
+        problem = await coach.store.problem()
         topics = len(coach.kb.topics)
-        ok = store_ok and topics > 0
-        body = {"ok": ok, "knowledge_topics": topics, "store": store_ok}
+        ok = problem is None and topics > 0
+        body: dict[str, object] = {"ok": ok, "knowledge_topics": topics, "store": problem is None}
+        if problem is not None:
+            body["reason"] = problem
+        elif topics == 0:
+            body["reason"] = "no knowledge loaded"
         return web.json_response(body, status=200 if ok else 503)
 
     web_app = web.Application()
