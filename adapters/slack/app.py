@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.dedup import EventDeduplication, first_delivery
+from adapters.slack.dedup import EventDeduplication, event_claim
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
@@ -126,8 +126,8 @@ class SlackHandlers:
         user = event.get("user")
         if event.get("tab") != "home" or not isinstance(user, str):
             return
-        async with self.inflight.track():
-            if not await first_delivery(self.coach.store, context):
+        async with self.inflight.track(), event_claim(self.coach.store, context) as first:
+            if not first:
                 return
             chosen = await self._saved_lang(user)
             lang = chosen or self.coach.settings.default_lang
@@ -135,8 +135,8 @@ class SlackHandlers:
 
     async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
         """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
-        async with self.inflight.track():
-            if context is not None and not await first_delivery(self.coach.store, context):
+        async with self.inflight.track(), event_claim(self.coach.store, context) as first:
+            if not first:
                 return
             target, request = incoming.target, incoming.request
             if not target.channel and not target.response_url:

@@ -118,7 +118,17 @@ class Store(Protocol):
     async def stats(self) -> list[TopicStats]: ...
 
     async def claim_event(self, event_id: str, ttl: float) -> bool:
-        """True the first time ``event_id`` is claimed within ``ttl`` seconds, False for a repeat."""
+        """True the first time ``event_id`` is claimed within ``ttl`` seconds, False for a repeat.
+
+        Used as a lease: claim for a short ``ttl`` while the event is handled, then :meth:`finish_event`
+        (keep it for longer: done) or :meth:`release_event` (failed: a re-delivery may take over).
+        """
+
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        """The event was handled: keep its claim for ``ttl`` seconds from now."""
+
+    async def release_event(self, event_id: str) -> None:
+        """Handling the event failed: drop its claim so that a re-delivery is handled."""
 
     async def ping(self) -> bool: ...
 

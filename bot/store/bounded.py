@@ -77,6 +77,12 @@ class BoundedStore:
     async def claim_event(self, event_id: str, ttl: float) -> bool:
         return await self._bounded("claim_event", self.inner.claim_event(event_id, ttl))
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        await self._bounded("finish_event", self.inner.finish_event(event_id, ttl))
+
+    async def release_event(self, event_id: str) -> None:
+        await self._bounded("release_event", self.inner.release_event(event_id))
+
     async def ping(self) -> bool:
         try:
             return await asyncio.wait_for(self.inner.ping(), self.timeout)

@@ -55,6 +55,12 @@ class NullStore:
     async def claim_event(self, event_id: str, ttl: float) -> bool:
         self._none()
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        self._none()
+
+    async def release_event(self, event_id: str) -> None:
+        self._none()
+
     async def ping(self) -> bool:
         return False
 

@@ -476,6 +476,14 @@ class RedisStore:
             claimed = await self._client.set(self._key("event", event_id), 1, nx=True, ex=seconds)
         return bool(claimed)
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        with self._translate("finishing an event"):
+            await self._client.set(self._key("event", event_id), 2, ex=max(1, math.ceil(ttl)))
+
+    async def release_event(self, event_id: str) -> None:
+        with self._translate("releasing an event"):
+            await self._client.delete(self._key("event", event_id))
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def ping(self) -> bool:

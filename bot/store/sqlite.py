@@ -459,6 +459,26 @@ class SqliteStore:
 
         return await self._run(work)
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        expires = self._clock() + ttl
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO events (event_id, expires_at) VALUES (?, ?)"
+                    " ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at",
+                    (event_id, expires),
+                )
+
+        await self._run(work)
+
+    async def release_event(self, event_id: str) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+
+        await self._run(work)
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def ping(self) -> bool:
