@@ -18,8 +18,9 @@ from adapters.discord.render import NO_PINGS, Outbound, render
 from adapters.discord.translate import in_bot_dm, interaction_request, message_request
 from bot.engine.coach import Coach
 from bot.engine.i18n import LANGS, t
-from bot.engine.messages import Reply
+from bot.engine.messages import Reply, Request
 from bot.errors import StoreError
+from bot.inflight import InFlight
 
 log = logging.getLogger("coach.discord")
 
@@ -31,6 +32,13 @@ ALREADY_ACKNOWLEDGED = 40060  # Discord's error code: "Interaction has already b
 class DiscordHandler:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
+        self.inflight = InFlight()  # answers being written, for a graceful shutdown
+        self.closing = False  # set on SIGTERM: new events are no longer taken
+
+    def _refuse_while_closing(self, what: str) -> bool:
+        if self.closing:
+            log.info("shutting down: a new %s was not taken", what)
+        return self.closing
 
     # -- slash commands ------------------------------------------------------------------
 
@@ -40,11 +48,14 @@ class DiscordHandler:
         Nothing comes before the defer, the store least of all: Discord accepts one response per interaction,
         so the defer itself is the claim. A second process with the same token gets "already acknowledged".
         """
-        ephemeral = not in_bot_dm(interaction)
-        if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+        if self._refuse_while_closing("command"):
             return
-        reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
-        await self._follow_up(interaction, reply, ephemeral=ephemeral)
+        async with self.inflight.track():
+            ephemeral = not in_bot_dm(interaction)
+            if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+                return
+            reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
+            await self._follow_up(interaction, reply, ephemeral=ephemeral)
 
     async def topic_choices(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
         """Autocomplete: topic titles in the user's language; the value is the topic id."""
@@ -62,6 +73,12 @@ class DiscordHandler:
     # -- buttons ---------------------------------------------------------------------------
 
     async def on_button(self, interaction: Interaction, action: str) -> None:
+        if self._refuse_while_closing("button press"):
+            return
+        async with self.inflight.track():
+            await self._button(interaction, action)
+
+    async def _button(self, interaction: Interaction, action: str) -> None:
         try:
             if action.startswith("share:"):
                 await self._share(interaction, action)
@@ -87,7 +104,13 @@ class DiscordHandler:
 
     async def on_message(self, message: discord.Message, me: discord.ClientUser | None) -> None:
         request = message_request(message, me.id) if me is not None else None
-        if request is None or not await self._first_delivery(f"message:{message.id}"):
+        if request is None or self._refuse_while_closing("message"):
+            return
+        async with self.inflight.track():
+            await self._answer_message(message, request)
+
+    async def _answer_message(self, message: discord.Message, request: Request) -> None:
+        if not await self._first_delivery(f"message:{message.id}"):
             return
         reference = None if request.is_private else message.to_reference(fail_if_not_exists=False)
         try:

@@ -59,11 +59,17 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
         await coach.close()
 
 
-def _handle_signals(client: discord.Client, reloader: Reloader) -> None:
-    """SIGTERM closes the client gracefully; SIGHUP reloads the knowledge (validated first, off the loop)."""
+def _handle_signals(client: CoachClient, reloader: Reloader) -> None:
+    """SIGTERM lets answers in progress finish, then closes; SIGHUP reloads the knowledge (off the loop)."""
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def terminate() -> None:
+        if not closing:  # a second SIGTERM changes nothing
+            closing.append(loop.create_task(client.close_gracefully(), name="coach-shutdown"))
+
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows, not outside the main thread
-        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
+        loop.add_signal_handler(signal.SIGTERM, terminate)
         loop.add_signal_handler(signal.SIGHUP, reloader.request)
 
 
