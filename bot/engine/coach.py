@@ -131,7 +131,7 @@ class Coach:
         lang = self._locale_lang(request) or self.settings.default_lang
         try:
             if self.limiter is not None:
-                wait = self.limiter.check(request.user_key, self.clock())
+                wait = await self._rate_wait(self.limiter, request.user_key)
                 if wait > 0:
                     return compose.message("error", lang, t("slow_down", lang, seconds=max(1, round(wait))))
             return await self._handle(request)
@@ -143,6 +143,16 @@ class Coach:
         except Exception:
             log.exception("unexpected error while handling a %s request", request.platform)
             return compose.message("error", lang, t("error", lang))
+
+    async def _rate_wait(self, limiter: RateLimiter, user_key: str) -> float:
+        """Seconds this user must wait: from the store when it shares limits across replicas (Redis), else from
+        this process's own buckets (also when the store cannot be asked)."""
+        now = self.clock()
+        try:
+            shared = await self.store.spend_token(user_key, limiter.burst, limiter.rate, now)
+        except StoreError:
+            shared = None
+        return limiter.check(user_key, now) if shared is None else shared
 
     def capped(self, request: Request) -> Request:
         """The request with its text cut before anything parses it (commands, details, language, matching).

@@ -130,6 +130,11 @@ class Store(Protocol):
     async def release_event(self, event_id: str) -> None:
         """Handling the event failed: drop its claim so that a re-delivery is handled."""
 
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        """The rate limit shared by every replica on this store: 0 when ``user_key`` may send a message (and
+        a token is spent), else the seconds to wait; None when this store does not share limits (the engine
+        then keeps them in the process)."""
+
     async def ping(self) -> bool: ...
 
     async def problem(self) -> str | None:

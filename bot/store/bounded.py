@@ -83,6 +83,9 @@ class BoundedStore:
     async def release_event(self, event_id: str) -> None:
         await self._bounded("release_event", self.inner.release_event(event_id))
 
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        return await self._bounded("spend_token", self.inner.spend_token(user_key, burst, per_second, now))
+
     async def ping(self) -> bool:
         try:
             return await asyncio.wait_for(self.inner.ping(), self.timeout)

@@ -61,6 +61,9 @@ class NullStore:
     async def release_event(self, event_id: str) -> None:
         self._none()
 
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        return None
+
     async def ping(self) -> bool:
         return False
 

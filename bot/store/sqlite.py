@@ -479,6 +479,9 @@ class SqliteStore:
 
         await self._run(work)
 
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        return None  # one process per database in practice: the engine's own bucket is the limit
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def ping(self) -> bool:
