@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from bot.errors import CoachError, ConfigError, KnowledgeError
 from bot.kb.export import export_knowledge
 from bot.kb.load import check_knowledge
-from bot.settings import LANG_CHOICES, Settings
+from bot.settings import LANG_CHOICES, Settings, load_env_file
 from bot.store.null import NullStore as _NoStore
+
+# Exit codes: 0 done, 1 an error or nothing to do, 2 the command was used wrongly,
+# 130 interrupted (Ctrl-C), 141 the reader of our output went away (like `yes | head`).
+EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 130, 141
+
+
+class UsageError(CoachError):
+    """The command line itself is wrong: reported by the command's own parser, exit 2."""
 
 if TYPE_CHECKING:
     from bot.engine.coach import Coach
@@ -39,6 +48,7 @@ def _kb_export(args: argparse.Namespace, settings: Settings) -> int:
     kb, problems = check_knowledge(Path(args.builtin) if args.builtin else None, list(settings.knowledge_dirs))
     if kb is None:
         raise KnowledgeError(problems)
+    _json_out()
     json.dump(export_knowledge(kb), sys.stdout, ensure_ascii=False, indent=2 if not args.compact else None)
     sys.stdout.write("\n")
     return 0
@@ -57,22 +67,43 @@ def _matcher(settings: Settings) -> Matcher:
     return matcher_for(load_compiled(settings.knowledge_dirs), settings)
 
 
+def _clean(text: str) -> str:
+    """Text from argv or a file with undecodable bytes (kept as lone surrogates) made valid Unicode."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _lines(stream: BinaryIO) -> Iterator[str]:
+    """One query per ``\n``-ended line; undecodable bytes become U+FFFD, a trailing CR is dropped."""
+    for raw in stream:
+        yield raw.rstrip(b"\n").removesuffix(b"\r").decode("utf-8", "replace")
+
+
+def _json_out() -> None:
+    """JSON goes out as UTF-8 whatever the locale says."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8", errors="replace")
+
+
 def _match(args: argparse.Namespace, settings: Settings) -> int:
-    matcher = _matcher(settings)
     lang = args.lang
     if args.batch:
         if args.text not in (None, "-"):
-            raise ConfigError("with --batch, pass - (queries are read from standard input, one per line)")
-        for line in sys.stdin:
-            query = line.rstrip("\n")
+            raise UsageError("with --batch, pass - (queries are read from standard input, one per line)")
+        matcher = _matcher(settings)
+        _json_out()
+        for query in _lines(sys.stdin.buffer):
             result = matcher.match(query, lang=lang)
-            print(json.dumps(result.to_json(args.top), ensure_ascii=False), flush=False)
+            sys.stdout.write(json.dumps(result.to_json(args.top), ensure_ascii=False) + "\n")
         sys.stdout.flush()
         return 0
     if args.text is None:
-        raise ConfigError("give the situation as TEXT, or --batch - to read queries from standard input")
-    result = matcher.match(args.text, lang=lang)
+        raise UsageError("give the situation as TEXT, or --batch - to read queries from standard input")
+    text = _clean(args.text)
+    if not text.strip():
+        raise CoachError("nothing to match: TEXT is empty")
+    result = _matcher(settings).match(text, lang=lang)
     if args.json:
+        _json_out()
         print(json.dumps(result.to_json(args.top), ensure_ascii=False))
     else:
         print(f"{result.decision} [{result.lang}] problems={list(result.problems)}")
@@ -86,8 +117,11 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.engine.messages import Request
     from bot.engine.plain import render_plain
 
+    text = _clean(args.text)
+    if not text.strip():
+        raise CoachError('nothing to answer: describe the situation, e.g. coach ask "my client won\'t pay"')
     coach = Coach.from_settings(settings, store=_NoStore())
-    reply = coach.answer_without_memory(Request("cli", "local", "ask", args.text, True), lang=args.lang)
+    reply = coach.answer_without_memory(Request("cli", "local", "ask", text, True), lang=args.lang)
     print(render_plain(reply, numbered_options=False))
     return 0
 
@@ -104,8 +138,33 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tip(args: argparse.Namespace, settings: Settings) -> int:
-    text = f"tip {args.topic}" if args.topic else "tip"
-    return _ask(argparse.Namespace(text=text, lang=args.lang or settings.default_lang), settings)
+    lang = args.lang or settings.default_lang
+    if args.topic is None:
+        return _ask(argparse.Namespace(text="tip", lang=lang), settings)
+    name = _clean(args.topic).strip()
+    if not name:
+        raise UsageError("--topic needs a topic id or title (see `coach topics`)")
+    from bot.engine.coach import Coach
+
+    coach = Coach.from_settings(settings, store=_NoStore())
+    topic = coach.find_topic(name, lang)
+    if topic is None:
+        raise CoachError(f"no topic called {name[:60]!r}{_did_you_mean(coach, name, lang)}; `coach topics` lists them")
+    return _ask(argparse.Namespace(text=f"tip {topic.id}", lang=lang), settings)
+
+
+def _did_you_mean(coach: Coach, name: str, lang: str) -> str:
+    """The nearest topic id when one is near enough to suggest (but not to use): spelt alike, or sharing a word."""
+    from rapidfuzz import fuzz, process
+
+    wanted = name.casefold().replace(" ", "-")
+    ids = list(coach.kb.topics)
+    found = process.extractOne(wanted, ids, scorer=fuzz.ratio, score_cutoff=70)
+    if found:
+        return f" (did you mean {found[0]!r}?)"
+    words = {w for w in wanted.split("-") if len(w) >= 4}
+    shared, best = max((len(words & set(tid.split("-"))), tid) for tid in ids)
+    return f" (did you mean {best!r}?)" if shared else ""
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -114,7 +173,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     matcher = _matcher(settings)
     for name in args.files:
         report = evaluate(matcher, load_cases(Path(name)), name)
-        print(format_report(report, show_misses=args.misses))
+        print(format_report(report, show_misses=args.misses, show_details=args.details))
     return 0
 
 
@@ -161,6 +220,16 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return run_doctor(settings)
 
 
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import read_health
+
+    if settings.health_file is None:
+        raise ConfigError("COACH_HEALTH_FILE is not set: `coach health` reads the heartbeat `coach serve` writes there")
+    health = read_health(settings.health_file)
+    print(("ok: " if health.ok else "unhealthy: ") + health.message)
+    return 0 if health.ok else EXIT_ERROR
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # The platform libraries are imported here, on demand, so the core never loads them.
     if args.platform == "slack":
@@ -184,10 +253,30 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("client-coach")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="Client Coach: advice for freelancers with difficult clients."
     )
+    parser.add_argument("--version", action="version", version=f"coach {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     kb = commands.add_parser("kb", help="check or export the knowledge base")
@@ -205,10 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     match = commands.add_parser("match", help="recognise the situation in TEXT (the matcher alone)")
     match.add_argument("text", nargs="?", help="the message; with --batch, - for standard input")
     match.add_argument("--json", action="store_true", help="one JSON object per query")
-    match.add_argument("--top", type=int, default=5, help="how many matches to list (default 5)")
+    match.add_argument("--top", type=_positive, default=5, help="how many matches to list (default 5)")
     match.add_argument("--lang", choices=LANG_CHOICES, help="skip language detection")
     match.add_argument("--batch", action="store_true", help="one query per line on standard input")
-    match.set_defaults(run=_match)
+    match.set_defaults(run=_match, usage=match)
 
     ask = commands.add_parser("ask", help="the answer a user would get for TEXT")
     ask.add_argument("text")
@@ -222,11 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     tip = commands.add_parser("tip", help="a quick tip (of the day, or for one topic)")
     tip.add_argument("--topic", help="topic id or title")
     tip.add_argument("--lang", choices=LANG_CHOICES)
-    tip.set_defaults(run=_tip)
+    tip.set_defaults(run=_tip, usage=tip)
 
     evaluate = commands.add_parser("eval", help="matcher quality on labelled situation files")
     evaluate.add_argument("files", nargs="+")
     evaluate.add_argument("--misses", action="store_true", help="list every miss")
+    evaluate.add_argument(
+        "--details", action="store_true", help="top-1 by language and the reliability table (confidence -> accuracy)"
+    )
     evaluate.set_defaults(run=_eval)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal (no tokens needed)")
@@ -240,10 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check settings, tokens, knowledge and store; say what to fix")
     doctor.set_defaults(run=_doctor)
 
+    health = commands.add_parser(
+        "health", help="is the running `coach serve` well? (the container's health check; needs COACH_HEALTH_FILE)"
+    )
+    health.set_defaults(run=_health)
+
     serve = commands.add_parser("serve", help="run the bot on Slack or Discord")
     serve.add_argument("platform", choices=("slack", "discord"))
     serve.add_argument("--http", action="store_true", help="Slack: HTTP mode instead of Socket Mode")
-    serve.add_argument("--host", default="0.0.0.0", help="Slack HTTP mode: address to listen on")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="Slack HTTP mode: address to listen on (default 127.0.0.1; 0.0.0.0 for all)"
+    )
     serve.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port (default 3000)")
     serve.add_argument("--sync-guild", type=int, help="Discord: sync slash commands to this guild first (development)")
     serve.add_argument("--watch", action="store_true", help="reload the knowledge when its files change")
@@ -261,28 +360,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: stop quietly, as Unix tools do. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    env_file = load_env_file()
     try:
         if args.command == "doctor":
             # The doctor reports a broken setting instead of stopping at it.
             from bot.doctor import run_doctor
 
-            return run_doctor(None)
+            return run_doctor(None, env_file=env_file)
         settings = Settings.from_env()
         if args.command in ("serve", "chat"):
             from bot.logs import configure_logging
 
             configure_logging(settings if args.command == "serve" else replace(settings, log_level="WARNING"))
         return int(args.run(args, settings))
+    except UsageError as exc:
+        args.usage.error(str(exc))  # prints the command's usage and exits 2
+        return EXIT_USAGE
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     except CoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED

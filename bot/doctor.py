@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from pathlib import Path
 
 from bot.errors import CoachError, ConfigError
 from bot.kb.load import check_knowledge
@@ -14,7 +15,8 @@ from bot.tokens import discord_problems, slack_problems
 OK, FAIL, SKIP = "ok  ", "FAIL", "skip"
 
 
-def run_doctor(settings: Settings | None, env: dict[str, str] | None = None) -> int:
+def run_doctor(settings: Settings | None, env: dict[str, str] | None = None, env_file: Path | None = None) -> int:
+    """Check everything and print what to fix; ``env_file`` is the ``.env`` the command line read, if any."""
     env = dict(os.environ) if env is None else env
     failures = 0
 
@@ -22,6 +24,11 @@ def run_doctor(settings: Settings | None, env: dict[str, str] | None = None) -> 
         nonlocal failures
         failures += status == FAIL
         print(f"[{status}] {what}" + (f"\n       {detail}" if detail else ""))
+
+    if env_file is not None:
+        report(OK, f"read {env_file}", "variables set in the environment win over the file")
+    else:
+        report(SKIP, ".env", f"no .env in {Path.cwd()}; settings come from the environment only")
 
     if settings is None:
         try:

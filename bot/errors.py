@@ -46,3 +46,7 @@ class KnowledgeError(CoachError):
 
 class StoreError(CoachError):
     """The store cannot be used right now (locked, read-only, corrupted or unreachable)."""
+
+
+class UnreachableError(CoachError):
+    """Slack's or Discord's API could not be reached at start (DNS, refused, timed out); the message names it."""

@@ -12,6 +12,13 @@ from bot.errors import CoachError
 from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 
+# Lower bounds of the confidence buckets of the reliability table, highest first.
+BUCKETS = (0.9, 0.7, 0.5, 0.3, 0.0)
+
+
+def bucket(score: float) -> float:
+    return next(b for b in BUCKETS if score >= b)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -31,6 +38,10 @@ class Report:
     abstained_in: int = 0
     lang_ok: int = 0
     misses: list[tuple[Case, MatchResult]] = field(default_factory=list)
+    # confidence bucket (its lower bound) -> [right, answered] among in-scope cases the matcher answered
+    reliability: dict[float, list[int]] = field(default_factory=lambda: {b: [0, 0] for b in BUCKETS})
+    # language -> [top-1 right, in-scope cases]
+    by_lang: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -77,6 +88,13 @@ def evaluate(matcher: Matcher, cases: list[Case], name: str = "") -> Report:
             report.top1 += ok1
             report.top3 += any(i in case.expect for i in ids[:3])
             report.abstained_in += not result.confident
+            per_lang = report.by_lang.setdefault(case.lang, [0, 0])
+            per_lang[0] += ok1
+            per_lang[1] += 1
+            if result.confident and result.best is not None:
+                cell = report.reliability[bucket(result.best.score)]
+                cell[0] += ok1
+                cell[1] += 1
             if not ok1 or not result.confident:
                 report.misses.append((case, result))
         else:
@@ -89,7 +107,7 @@ def evaluate(matcher: Matcher, cases: list[Case], name: str = "") -> Report:
     return report
 
 
-def format_report(report: Report, show_misses: bool = False) -> str:
+def format_report(report: Report, show_misses: bool = False, show_details: bool = False) -> str:
     f = report.figures()
     lines = []
     if show_misses:
@@ -107,4 +125,12 @@ def format_report(report: Report, show_misses: bool = False) -> str:
         f"{report.abstained_out}/{report.out_of_scope}  false abstention {f['false_abstention']:.3f}  "
         f"language {f['language']:.3f}"
     )
+    if show_details and report.in_scope:
+        langs = "  ".join(f"{lang} {right}/{total}" for lang, (right, total) in sorted(report.by_lang.items()))
+        lines.append(f"  top-1 by language: {langs}")
+        cells = []
+        for low, (right, total) in report.reliability.items():
+            rate = f"{right / total:.2f}" if total else "-"
+            cells.append(f"{low:.1f}+ {rate} ({total})")
+        lines.append(f"  reliability (confidence -> top-1 accuracy of answers given): {'  '.join(cells)}")
     return "\n".join(lines)

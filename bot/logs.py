@@ -53,4 +53,4 @@ def configure_logging(settings: Settings) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(settings.log_level if settings.log_level in logging.getLevelNamesMapping() else "INFO")
+    root.setLevel(settings.log_level)

@@ -15,41 +15,45 @@ from bot.engine.coach import Coach, matcher_for
 from bot.errors import KnowledgeError
 from bot.kb.load import default_knowledge_dir
 from bot.matching.compiled import Compiled, load_compiled
+from bot.matching.matcher import Matcher
 
 log = logging.getLogger("coach.reload")
 
 
-def _load(coach: Coach) -> Compiled | None:
+def _load(coach: Coach) -> tuple[Compiled, Matcher] | None:
+    """The new knowledge and its matcher, validated and built; None (logged) when the files are broken."""
     try:
-        return load_compiled(coach.settings.knowledge_dirs)
+        compiled = load_compiled(coach.settings.knowledge_dirs)
     except KnowledgeError as exc:
         shown = "\n".join(str(p) for p in exc.problems[:20])
         log.error(
             "knowledge reload rejected, keeping the previous knowledge (%d problems):\n%s", len(exc.problems), shown
         )
         return None
+    return compiled, matcher_for(compiled, coach.settings)
 
 
-def _swap(coach: Coach, compiled: Compiled) -> None:
-    coach.reload(compiled.kb, matcher_for(compiled, coach.settings))
+def _swap(coach: Coach, loaded: tuple[Compiled, Matcher]) -> None:
+    compiled, matcher = loaded
+    coach.reload(compiled.kb, matcher)
     log.info("knowledge reloaded: %d topics", len(compiled.kb.topics))
 
 
 def reload_knowledge(coach: Coach) -> bool:
     """Reload the knowledge from disk into ``coach``; False (and the old knowledge kept) on any problem."""
-    compiled = _load(coach)
-    if compiled is None:
+    loaded = _load(coach)
+    if loaded is None:
         return False
-    _swap(coach, compiled)
+    _swap(coach, loaded)
     return True
 
 
 async def reload_knowledge_off_loop(coach: Coach) -> bool:
-    """:func:`reload_knowledge` with the loading, validation and indexing in a worker thread."""
-    compiled = await asyncio.to_thread(_load, coach)
-    if compiled is None:
+    """:func:`reload_knowledge` with the loading, validation, indexing and matcher in a worker thread."""
+    loaded = await asyncio.to_thread(_load, coach)
+    if loaded is None:
         return False
-    _swap(coach, compiled)  # on the loop: requests see the old knowledge or the new, never a mix
+    _swap(coach, loaded)  # on the loop, and only the swap: requests see the old knowledge or the new
     return True
 
 

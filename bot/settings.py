@@ -10,6 +10,22 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 LANG_CHOICES = ("en", "es", "ca", "fi")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+ENV_FILE = ".env"
+
+
+def load_env_file(directory: Path | None = None) -> Path | None:
+    """Read ``.env`` from ``directory`` (default: the working directory) into the environment.
+
+    Variables already set in the environment win over the file. Returns the file read, or None.
+    """
+    from dotenv import load_dotenv
+
+    path = (directory or Path.cwd()) / ENV_FILE
+    if not path.is_file():
+        return None
+    load_dotenv(path, override=False, encoding="utf-8")
+    return path
 
 
 def _default_db_path(env: Mapping[str, str]) -> Path:
@@ -63,6 +79,7 @@ class Settings:
     slack_api_url: str = ""
     discord_token: str = ""
     discord_shard_count: int = 0
+    health_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,8 +91,13 @@ class Settings:
         log_format = env.get("COACH_LOG_FORMAT", "text").strip() or "text"
         if log_format not in ("text", "json"):
             raise ConfigError(f"COACH_LOG_FORMAT must be 'text' or 'json', got {log_format!r}")
+        raw_level = env.get("COACH_LOG_LEVEL", "").strip()
+        log_level = raw_level.upper() or "INFO"
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(f"COACH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw_level!r}")
         admins = frozenset(a.strip() for a in env.get("COACH_ADMINS", "").split(",") if a.strip())
         db = env.get("COACH_DB_PATH", "").strip()
+        health = env.get("COACH_HEALTH_FILE", "").strip()
         return cls(
             knowledge_dirs=dirs,
             db_path=Path(db).expanduser() if db else _default_db_path(env),
@@ -87,7 +109,7 @@ class Settings:
             rate_limit_burst=_int(env, "COACH_RATE_LIMIT_BURST", 10, minimum=1),
             rate_limit_per_minute=_float(env, "COACH_RATE_LIMIT_PER_MINUTE", 20.0),
             store_timeout=_float(env, "COACH_STORE_TIMEOUT", 5.0),
-            log_level=env.get("COACH_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            log_level=log_level,
             log_format=log_format,
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
@@ -95,6 +117,7 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_shard_count=_int(env, "DISCORD_SHARD_COUNT", 0),
+            health_file=Path(health).expanduser() if health else None,
         )
 
     def is_admin(self, platform: str, user_id: str) -> bool:

@@ -6,11 +6,14 @@
         server.stop()   # the store now sees a dead server
         server.start()  # same port again: the store recovers
 
-Needs ``redis-server`` on PATH (``.ci/run`` installs the Debian package).
+Needs ``redis-server`` on PATH (``.ci/run`` installs the Debian package). Tests call
+``skip_without_redis_server()`` first: without the binary they skip (one line in pytest's
+summary), except under CI (``CI`` set), where a missing server fails the run.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -19,9 +22,24 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+MISSING = (
+    "redis-server is not on PATH, so the Redis store tests did not run (Debian/Ubuntu: apt-get install redis-server)"
+)
+
 
 class RedisServerError(RuntimeError):
     """redis-server is missing or would not start."""
+
+
+def skip_without_redis_server() -> None:
+    """Skip the calling test when there is no redis-server binary; under CI that is a failure instead."""
+    import pytest
+
+    if shutil.which("redis-server") is not None:
+        return
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{MISSING}; CI is set, and CI must run them", pytrace=False)
+    pytest.skip(MISSING)
 
 
 def free_port() -> int:

@@ -12,14 +12,17 @@ import discord
 from adapters.discord.checkins import CheckinDelivery
 from adapters.discord.client import CoachClient, create_client
 from adapters.discord.credentials import WHERE_TO_GET_IT, application_id_from_token, validate_token
+from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
+from bot.health import start_heartbeat
 from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 
 log = logging.getLogger("coach.discord")
 
 SCOPES = ("bot", "applications.commands")
+_NETWORK_HINT = "check the network connection and any proxy"
 # Exactly what the bot uses: read the channel, answer (also in threads), embeds, and replies to a message.
 PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -45,10 +48,24 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
             tasks = [asyncio.create_task(CheckinDelivery(client, coach).run_forever(), name="coach-checkins")]
             if watch:
                 tasks.append(asyncio.create_task(watch_knowledge(coach, reloader=reloader), name="coach-watch"))
+
+            async def check() -> tuple[bool, str]:
+                if client.is_closed() or not client.is_ready():
+                    return False, "not connected to Discord's gateway (yet)"
+                problem = await coach.store.problem()
+                if problem is not None:
+                    return False, problem
+                return True, "connected to Discord, store reachable"
+
+            beat = start_heartbeat(settings.health_file, "discord", check)
+            if beat is not None:
+                tasks.append(beat)
             try:
                 await client.start(token)
             except discord.LoginFailure:
                 raise ConfigError(f"Discord rejected DISCORD_TOKEN. Reset it in the {WHERE_TO_GET_IT}.") from None
+            except CONNECTION_ERRORS as exc:
+                raise unreachable("Discord's API", _api_base(), exc, _NETWORK_HINT) from None
             finally:
                 for task in tasks:
                     task.cancel()
@@ -57,6 +74,12 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
                 await reloader.close()
     finally:
         await coach.close()
+
+
+def _api_base() -> str:
+    from discord.http import Route
+
+    return str(Route.BASE)
 
 
 def _handle_signals(client: CoachClient, reloader: Reloader) -> None:
@@ -91,6 +114,8 @@ async def _sync(client: CoachClient, token: str) -> list[str]:
             await client.login(token)
         except discord.LoginFailure:
             raise ConfigError(f"Discord rejected DISCORD_TOKEN. Reset it in the {WHERE_TO_GET_IT}.") from None
+        except CONNECTION_ERRORS as exc:
+            raise unreachable("Discord's API", _api_base(), exc, _NETWORK_HINT) from None
         synced = await client.tree.sync()
     return [command.name for command in synced]
 

@@ -19,8 +19,10 @@ from adapters.slack.app import build_client, create_app
 from adapters.slack.checkins import run_checkins
 from adapters.slack.inflight import InFlight
 from adapters.slack.verify import MalformedRequest, parse_request, signature_problem
+from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
+from bot.health import start_heartbeat, stop_heartbeat
 from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 from bot.tokens import slack_problems
@@ -31,6 +33,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 SHUTDOWN_GRACE = 20.0  # seconds for answers already being written
 _APPS = "api.slack.com/apps → your app"
+_NETWORK_HINT = "check the network connection, any proxy, and SLACK_API_URL"
 
 
 def check_tokens(settings: Settings, *, http: bool) -> None:
@@ -76,7 +79,7 @@ async def run_slack(
                     if http:
                         await _serve_http(coach, settings, app, host, port, stop)
                     else:
-                        await _serve_socket_mode(app, settings, stop)
+                        await _serve_socket_mode(coach, app, settings, stop)
                 finally:
                     stop.set()
                     if watcher is not None:
@@ -100,6 +103,8 @@ async def _check_bot_token(app: AsyncApp) -> None:
             f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')}). Copy the current Bot User OAuth Token "
             f"from {_APPS} → OAuth & Permissions."
         ) from None
+    except CONNECTION_ERRORS as exc:
+        raise unreachable("Slack's Web API", app.client.base_url, exc, _NETWORK_HINT) from None
     log.info("connected to Slack workspace %s as bot user %s", identity.get("team_id"), identity.get("user_id"))
 
 
@@ -121,7 +126,13 @@ def _signals_set(stop: asyncio.Event, reloader: Reloader) -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-async def _serve_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
+async def _store_check(coach: Coach) -> tuple[bool, str]:
+    # problem(), not ping(): a read-only database or a full disk answers reads while every write fails.
+    problem = await coach.store.problem()
+    return (True, "store reachable") if problem is None else (False, problem)
+
+
+async def _serve_socket_mode(coach: Coach, app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
     handler = AsyncSocketModeHandler(app, settings.slack_app_token, logger=logging.getLogger("coach.slack.socket"))
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt leaves it unannotated
@@ -131,10 +142,22 @@ async def _serve_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Ev
             f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}). Check {_APPS} → Basic Information → "
             "App-Level Tokens (scope connections:write) and that Socket Mode is enabled."
         ) from None
+    except CONNECTION_ERRORS as exc:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        raise unreachable("Slack's Socket Mode service", "wss://wss-primary.slack.com", exc, _NETWORK_HINT) from None
     log.info("Slack adapter running in Socket Mode")
+
+    async def check() -> tuple[bool, str]:
+        if not await handler.client.is_connected():
+            return False, "not connected to Slack (Socket Mode is reconnecting)"
+        ok, detail = await _store_check(coach)
+        return ok, f"connected to Slack, {detail}" if ok else detail
+
+    beat = start_heartbeat(settings.health_file, "slack socket mode", check)
     try:
         await stop.wait()
     finally:
+        await stop_heartbeat(beat)
         await handler.close_async()  # type: ignore[no-untyped-call]
 
 
@@ -143,12 +166,26 @@ async def _serve_http(
 ) -> None:
     runner = web.AppRunner(build_http_app(coach, settings, app), shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
+    beat = None
     try:
         await web.TCPSite(runner, host, port).start()
         log.info("Slack adapter listening on http://%s:%d%s", host, port, EVENTS_PATH)
+        bound_port = runner.addresses[0][1] if runner.addresses else port
+        url = f"http://{_local_host(host)}:{bound_port}{HEALTH_PATH}"
+        beat = start_heartbeat(settings.health_file, "slack http mode", lambda: _store_check(coach), url)
         await stop.wait()
     finally:
+        await stop_heartbeat(beat)
         await runner.cleanup()  # stops listening first, then waits for requests in progress
+
+
+def _local_host(host: str) -> str:
+    """Where this machine reaches a server listening on ``host``."""
+    if host in ("", "0.0.0.0", "localhost"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Application:

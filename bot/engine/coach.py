@@ -55,7 +55,7 @@ INLINE_MATCH_CHARS = 500
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
     config = MatcherConfig(max_chars=settings.max_message_chars)
-    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector)
+    return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector, model=compiled.model)
 
 
 class Coach:

@@ -1,8 +1,15 @@
-"""Plain-text rendering of a Reply: the terminal's format and every platform's fallback text."""
+"""Plain-text rendering of a Reply: the terminal's format and every platform's fallback text.
+
+``plain_sections`` lays a reply out as named sections of wrapped lines; ``render_plain``
+joins them. The terminal (``coach chat``) uses the sections to wrap to its own width,
+add colour through a ``Style`` and page long replies.
+"""
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.engine.i18n import t
 from bot.engine.messages import Reply
@@ -10,68 +17,133 @@ from bot.engine.messages import Reply
 WIDTH = 88
 
 
-def _wrap(text: str, indent: str = "", first: str = "") -> list[str]:
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Style:
+    """How each kind of line is decorated (colour, bold); applied after wrapping, so widths stay true."""
+
+    title: Callable[[str], str] = _same
+    heading: Callable[[str], str] = _same
+    quote: Callable[[str], str] = _same
+    note: Callable[[str], str] = _same
+    number: Callable[[str], str] = _same
+
+
+PLAIN = Style()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a reply ("steps", "script", "options", ...) as finished lines."""
+
+    name: str
+    lines: tuple[str, ...]
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> list[str]:
+    """Wrap at spaces only: a word, an id like ``late-payment`` or a URL is never split."""
     lines: list[str] = []
     for index, paragraph in enumerate(text.splitlines() or [""]):
         lead = first if index == 0 and first else indent
-        wrapped = textwrap.wrap(paragraph, WIDTH, initial_indent=lead, subsequent_indent=indent) or [lead.rstrip()]
-        lines.extend(wrapped)
+        wrapped = textwrap.wrap(
+            paragraph,
+            width,
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [lead.rstrip()])
     return lines
 
 
-def render_plain(reply: Reply, numbered_options: bool = True) -> str:
+def _lists_topics(reply: Reply) -> bool:
+    """A topic list whose numbered options repeat its items: show the list once."""
+    return bool(reply.options) and all(choice.id.startswith("topic:") for choice in reply.options)
+
+
+def plain_sections(
+    reply: Reply, numbered_options: bool = True, width: int = WIDTH, style: Style = PLAIN
+) -> list[Section]:
     lang = reply.lang
-    out: list[str] = []
+    out: list[Section] = []
+
+    def add(name: str, lines: list[str]) -> None:
+        if lines:
+            out.append(Section(name, tuple(lines)))
+
+    def heading(key: str) -> list[str]:
+        return [style.heading(t(key, lang) + ":")]
+
+    lead: list[str] = []
     if reply.title and reply.kind in ("advice", "tip", "confirmation"):
-        out.append(reply.title.upper())
+        lead.extend(style.title(line) for line in wrap(reply.title.upper(), width))
         if reply.summary:
-            out.extend(_wrap(reply.summary))
+            lead.extend(wrap(reply.summary, width))
         elif reply.text and reply.text != reply.title:
-            out.extend(_wrap(reply.text))
+            lead.extend(wrap(reply.text, width))
     elif reply.text:
-        out.extend(_wrap(reply.text))
-    if reply.plan:
-        for index, plan_item in enumerate(reply.plan, 1):
-            out.append("")
-            out.append(f"{index}. {plan_item.title}")
-            out.extend(_wrap(plan_item.why_now, "   ", "   "))
-            out.extend(_wrap(plan_item.summary, "   ", "   "))
-            for step in plan_item.first_steps:
-                out.extend(_wrap(step, "     ", "   - "))
+        lead.extend(wrap(reply.text, width))
+    add("lead", lead)
+    for index, plan_item in enumerate(reply.plan, 1):
+        lines = [style.heading(f"{index}. {plan_item.title}")]
+        lines.extend(wrap(plan_item.why_now, width, "   ", "   "))
+        lines.extend(wrap(plan_item.summary, width, "   ", "   "))
+        for step in plan_item.first_steps:
+            lines.extend(wrap(step, width, "     ", "   - "))
+        add("plan", lines)
     if reply.steps:
-        out += ["", t("steps", lang) + ":"]
+        lines = heading("steps")
         for index, step in enumerate(reply.steps, 1):
-            out.extend(_wrap(step, "   ", f"{index}. "))
+            lines.extend(wrap(step, width, "   ", f"{index}. "))
+        add("steps", lines)
     if reply.script:
-        out += ["", t("script", lang) + ":"]
-        for message in reply.script:
-            out.extend(_wrap(message, "  | ", "  | "))
-            out.append("")
-        out.pop()
+        lines = heading("script")
+        for number, message in enumerate(reply.script):
+            if number:
+                lines.append("")
+            lines.extend(style.quote(line) for line in wrap(message, width, "  | ", "  | "))
+        add("script", lines)
     if reply.avoid:
-        out += ["", t("avoid", lang) + ":"]
+        lines = heading("avoid")
         for item in reply.avoid:
-            out.extend(_wrap(item, "   ", " - "))
+            lines.extend(wrap(item, width, "   ", " - "))
+        add("avoid", lines)
     if reply.more:
-        out.append("")
-        for paragraph in reply.more:
-            out.extend(_wrap(paragraph))
-            out.append("")
-        out.pop()
-    if reply.items:
-        out.append("")
-        for item in reply.items:
-            out.extend(_wrap(item, "   ", " - "))
+        lines = []
+        for number, paragraph in enumerate(reply.more):
+            if number:
+                lines.append("")
+            lines.extend(wrap(paragraph, width))
+        add("more", lines)
+    if reply.items and not (numbered_options and _lists_topics(reply)):
+        add("items", [line for item in reply.items for line in wrap(item, width, "   ", " - ")])
     if reply.sources:
-        out += ["", t("sources", lang) + ":"]
-        out.extend(f" - {source}" for source in reply.sources)
+        add("sources", heading("sources") + [line for s in reply.sources for line in wrap(s, width, "   ", " - ")])
     if reply.disclaimer:
-        out += ["", *_wrap(reply.disclaimer, "  ", "⚠ ")]
+        add("disclaimer", [style.note(line) for line in wrap(reply.disclaimer, width, "  ", "⚠ ")])
     if reply.notice:
-        out += ["", *_wrap(reply.notice, "  ", "ℹ ")]
+        add("notice", [style.note(line) for line in wrap(reply.notice, width, "  ", "ℹ ")])
     if reply.question and reply.question != reply.text:
-        out += ["", reply.question]
+        add("question", wrap(reply.question, width))
     if reply.options and numbered_options:
-        out.append("")
-        out.extend(f"  [{index}] {choice.label}" for index, choice in enumerate(reply.options, 1))
-    return "\n".join(out).strip("\n")
+        lines = []
+        for index, choice in enumerate(reply.options, 1):
+            label = f"{choice.label} ({choice.id[6:]})" if _lists_topics(reply) else choice.label
+            marker = f"  [{index}] "
+            wrapped = wrap(label, width, " " * len(marker), marker)
+            lines.append(wrapped[0].replace(marker, style.number(marker), 1))
+            lines.extend(wrapped[1:])
+        add("options", lines)
+    return out
+
+
+def join_sections(sections: list[Section]) -> str:
+    return "\n\n".join("\n".join(section.lines) for section in sections)
+
+
+def render_plain(reply: Reply, numbered_options: bool = True, width: int = WIDTH) -> str:
+    return join_sections(plain_sections(reply, numbered_options, width))

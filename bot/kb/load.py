@@ -6,6 +6,7 @@ their own (``COACH_KNOWLEDGE_DIRS``), validated the same way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,15 @@ from typing import Any
 import yaml
 
 from bot.errors import KnowledgeError, Problem
-from bot.kb.model import KnowledgeBase, Source, Topic
+from bot.kb.concepts import Concepts, check_concepts
+from bot.kb.examples import check_examples
+from bot.kb.model import Example, KnowledgeBase, Source, Topic
 from bot.kb.validate import check_cross_references, check_sources, check_topic
-from bot.kb.yaml_lines import AliasesNotAllowed, Path_, parse_with_lines
+from bot.kb.yaml_lines import AliasesNotAllowed, DuplicateKeyError, Path_, parse_with_lines
 
-# The largest shipped topic is about 30 KB; a file past this is a mistake (or an attack), not knowledge.
+log = logging.getLogger("coach.kb")
+CONCEPTS_FILE = "concepts.yaml"
+# The largest shipped file (an examples file) is about 140 KB; past this a file is a mistake (or an attack).
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -51,7 +56,7 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[Path_, int]] |
         return None
     try:
         return parse_with_lines(text)
-    except AliasesNotAllowed as exc:
+    except (AliasesNotAllowed, DuplicateKeyError) as exc:
         mark = exc.problem_mark
         problems.append(Problem(name, mark.line + 1 if mark is not None else None, "", str(exc.problem)))
         return None
@@ -66,7 +71,11 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[Path_, int]] |
 def _topic_files(directory: Path) -> list[Path]:
     nested = directory / "topics"
     base = nested if nested.is_dir() else directory
-    return sorted(p for p in base.glob("*.yaml") if p.name != "sources.yaml")
+    return sorted(p for p in base.glob("*.yaml") if p.name not in ("sources.yaml", CONCEPTS_FILE))
+
+
+def example_files(directory: Path) -> list[Path]:
+    return sorted((directory / "examples").glob("*.yaml"))
 
 
 def check_knowledge(
@@ -80,6 +89,8 @@ def check_knowledge(
         if not directory.is_dir():
             problems.append(Problem(_display(directory), None, "", "knowledge directory does not exist"))
             continue
+        if directory != builtin and not _topic_files(directory) and not example_files(directory):
+            log.warning("knowledge directory %s holds no topic or example files", _display(directory))
         source_file = directory / "sources.yaml"
         if source_file.is_file():
             _merge_sources(source_file, sources, problems)
@@ -124,10 +135,30 @@ def check_knowledge(
     problems.extend(
         check_cross_references(list(topics.values()), lambda f: lines_by_file.get(f, {}), declared | set(topics))
     )
+    examples: list[Example] = []
+    for directory in (builtin, *extra_dirs):
+        for path in example_files(directory) if directory.is_dir() else ():
+            parsed = _read(path, problems)
+            if parsed is not None:
+                labelled, example_problems = check_examples(_display(path), *parsed, declared | set(topics))
+                examples.extend(labelled)
+                problems.extend(example_problems)
+    concepts: Concepts = {}
+    for directory in (builtin, *extra_dirs):
+        path = directory / CONCEPTS_FILE
+        parsed = _read(path, problems) if path.is_file() else None
+        if parsed is not None:
+            found_concepts, concept_problems = check_concepts(_display(path), *parsed)
+            problems.extend(concept_problems)
+            for concept, by_lang in found_concepts.items():
+                merged = concepts.setdefault(concept, {})
+                for lang, words in by_lang.items():
+                    merged[lang] = (*merged.get(lang, ()), *words)
     if problems:
         return None, problems
     origins = tuple(_display(d) for d in (builtin, *extra_dirs))
-    return KnowledgeBase(topics=topics, sources=sources, origins=origins), []
+    kb = KnowledgeBase(topics, sources, origins, tuple(examples), concepts)
+    return kb, []
 
 
 def _merge_sources(path: Path, sources: dict[str, Source], problems: list[Problem]) -> None:

@@ -86,8 +86,28 @@ class Source:
     sections: tuple[str, ...]
 
 
+# What an out-of-scope example is, when it is not a client problem.
+OUT_OF_SCOPE_KINDS: tuple[str, ...] = ("personal", "workplace", "as-customer", "freelance-other", "chat", "short")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A message as a freelancer might write it, labelled for training the situation recogniser.
+
+    ``topic`` is None for a message that is not a client problem; ``kind`` then says what it is instead.
+    """
+
+    text: str
+    lang: str
+    topic: str | None
+    kind: str = ""
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     topics: Mapping[str, Topic]
     sources: Mapping[str, Source]
     origins: tuple[str, ...] = field(default=())
+    examples: tuple[Example, ...] = field(default=())
+    # concept id -> language -> words that carry it (concepts.yaml)
+    concepts: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)

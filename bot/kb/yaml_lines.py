@@ -31,11 +31,16 @@ def reject_aliases(text: str) -> None:
             raise AliasesNotAllowed(event.start_mark)
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping names the same key twice (YAML forbids it; PyYAML would keep the last one silently)."""
+
+
 def parse_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Return the document and a map from each key/item path to its 1-based line.
 
-    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one), :class:`AliasesNotAllowed`
-    included: the events are checked for anchors and aliases before any node is composed.
+    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one), ``DuplicateKeyError``
+    when a mapping repeats a key, and :class:`AliasesNotAllowed`: the events are checked for anchors and
+    aliases before any node is composed.
     """
     reject_aliases(text)
     loader = _Loader(text)
@@ -56,6 +61,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*path, key)
+            if child in lines:
+                raise DuplicateKeyError(
+                    problem=f"duplicate key {dotted(child)!r} (first on line {lines[child]}); keep one",
+                    problem_mark=key_node.start_mark,
+                )
             lines[child] = key_node.start_mark.line + 1
             _walk(value_node, child, lines)
     elif isinstance(node, yaml.SequenceNode):

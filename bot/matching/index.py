@@ -139,13 +139,6 @@ def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: St
     for feature, ids in by_feature.items():
         phrase_spans[feature] = (len(flat_ids), len(flat_ids) + len(ids))
         flat_ids.extend(ids)
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for word in surface:
-        by_length[len(word)].append(word)
-    candidates = {
-        length: [w for near in (length - 1, length, length + 1) for w in by_length.get(near, ())]
-        for length in range(TYPO_MIN_LENGTH, max(by_length, default=0) + 2)
-    }
     return LangIndex(
         lang=lang,
         idf=idf,
@@ -157,9 +150,20 @@ def _build_lang(kb: KnowledgeBase, topic_ids: list[str], lang: str, stemmers: St
         phrase_norms=np.asarray(norms, dtype=np.float32),
         topic_phrase_matrix=_padded(topic_phrases),
         max_idf=max_idf,
-        typo_candidates=candidates,
+        typo_candidates=typo_candidates(surface),
         surface_stem=surface,
     )
+
+
+def typo_candidates(surface: Iterable[str]) -> dict[int, list[str]]:
+    """By word length, the known words one edit could turn a word of that length into."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for word in surface:
+        by_length[len(word)].append(word)
+    return {
+        length: [w for near in (length - 1, length, length + 1) for w in by_length.get(near, ())]
+        for length in range(TYPO_MIN_LENGTH, max(by_length, default=0) + 2)
+    }
 
 
 def _padded(ranges: list[tuple[int, int]]) -> IntArray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -22,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
+from bot.matching.classifier import SituationModel, assess, train
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
 from bot.matching.segments import segments
@@ -37,6 +39,8 @@ CORRECTION_CACHE = 50_000
 # confused with (Spanish and Catalan), and English, which freelancers mix into every language.
 _SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "fi": ("fi", "en")}
 COMPOUND_MIN_LENGTH = 8
+# Messages with more clauses than this are stories, not lists of problems: no clause-by-clause check.
+MAX_CLAUSES = 8
 COMPOUND_PART = 4
 
 
@@ -81,6 +85,16 @@ class MatcherConfig:
     nearest_k: int = 3
     coverage_power: float = 0.5
     max_chars: int = 4000
+    # With a trained situation model: the scope gate's threshold (probability the message is a client
+    # problem), how much the strongest sentence's margins add to the whole message's, and how much the
+    # retrieval score (0-1) adds to the classifier's margins.
+    in_scope_from: float = 0.5
+    sentence_weight: float = 0.3
+    retrieval_weight: float = 0.4
+    # A classified answer is given outright at this score; below it the user picks from the closest topics.
+    confident_from: float = 0.5
+    # A clause names a situation of its own when the classifier is this sure of it on the clause alone.
+    clause_from: float = 0.9
 
 
 @dataclass
@@ -97,25 +111,57 @@ class Matcher:
         config: MatcherConfig | None = None,
         index: MatchIndex | None = None,
         detector: LanguageDetector | None = None,
+        model: SituationModel | None = None,
+        *,
+        train_model: bool = True,
     ) -> None:
+        """``model`` is the compiled situation classifier; without one it is trained here unless ``train_model``
+        is false (then only retrieval scoring is used)."""
         self.config = config or MatcherConfig()
         self.index = index or build_index(kb)
         self.detector = detector or LanguageDetector(self.index.language_corpus)
+        self.model = model if model is not None or not train_model else train(kb, self.index.stemmers)
         self._corrections: dict[tuple[str, str], str | None] = {}
+        # A message that is just a situation's name ("late payment", a title in any language) means that one.
+        self._names = {
+            " ".join(tokenize(clean(name))): tid
+            for tid, titles in self.index.titles.items()
+            for name in (tid.replace("-", " "), *titles.values())
+        }
 
     # -- public -----------------------------------------------------------------
 
     def match(self, text: str, lang: str | None = None, fallback_lang: str = "en") -> MatchResult:
-        truncated = len(text) > self.config.max_chars
-        body = text[: self.config.max_chars]
+        c = self.config
+        truncated = len(text) > c.max_chars
+        body = text[: c.max_chars]
         tokens = tokenize(clean(body))
         detected = lang if lang in LANGS else (self.detector.detect(tokens).lang or fallback_lang)
-        scores = self._scores(tokens, detected)
+        retrieval = self._scores(tokens, detected)
+        named = self._names.get(" ".join(tokens))
+        if named is not None:
+            position = self.index.topic_ids.index(named)
+            retrieval[position] = 1.0
+        in_scope: float | None = None
+        scores = retrieval
+        if self.model is not None and named is None and not is_small_talk(tokens):
+            fix = self._typo_fixer(detected)
+            found = assess(
+                self.model,
+                body,
+                tokens,
+                detected,
+                self.index.stemmers,
+                c.sentence_weight,
+                fix,
+                retrieval * c.retrieval_weight,
+            )
+            in_scope = found.in_scope
+            # P(a client problem) x P(this situation | a client problem).
+            scores = (in_scope * found.probabilities).astype(np.float32)
         order = np.argsort(-scores, kind="stable")
-        matches = tuple(
-            self._match(int(i), float(scores[i]), detected) for i in order[: max(self.config.candidates, 5)]
-        )
-        decision, problems = self._decide(body, matches, detected)
+        matches = tuple(self._match(int(i), float(scores[i]), detected) for i in order[: max(c.candidates, 5)])
+        decision, problems = self._decide(body, matches, detected, retrieval, in_scope)
         return MatchResult(text, detected, decision, matches, problems, truncated)
 
     # -- scoring ----------------------------------------------------------------
@@ -189,16 +235,37 @@ class Matcher:
         return _LangQuery(counts, norm, coverage)
 
     def _correct(self, word: str, index: LangIndex) -> str | None:
+        """The stem of the known word this one is a typo of."""
+        known = self._correct_word(word, index)
+        return index.surface_stem[known] if known is not None else None
+
+    def _correct_word(self, word: str, index: LangIndex) -> str | None:
         """The known word this one is a typo of: one edit (a transposition counts as one) away."""
         key = (index.lang, word)
         if key in self._corrections:
             return self._corrections[key]
         choices = index.typo_candidates.get(len(word))
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1) if choices else None
-        stem = index.surface_stem[found[0]] if found else None
+        known = str(found[0]) if found else None
         if len(self._corrections) < CORRECTION_CACHE:
-            self._corrections[key] = stem
-        return stem
+            self._corrections[key] = known
+        return known
+
+    def _typo_fixer(self, lang: str) -> Callable[[str], str | None]:
+        index = self.index.langs[lang]
+
+        def fix(word: str) -> str | None:
+            if len(word) < TYPO_MIN_LENGTH:
+                return None
+            folded = fold_accents(word)
+            known = self._correct_word(folded, index)
+            if known == folded:  # a misspelling some phrasing carries on purpose: find the word it stands for
+                choices = [w for w in index.typo_candidates.get(len(folded), ()) if w != folded]
+                found = process.extractOne(folded, choices, scorer=OSA.distance, score_cutoff=1) if choices else None
+                known = str(found[0]) if found else None
+            return known
+
+        return fix
 
     def _split_compound(self, word: str, index: LangIndex) -> list[str]:
         """Known stems a long unknown word is made of ("lisämaksu" → lisä + maksu), or nothing."""
@@ -253,21 +320,49 @@ class Matcher:
 
     # -- decision ---------------------------------------------------------------
 
-    def _decide(self, body: str, matches: tuple[Match, ...], lang: str) -> tuple[Decision, tuple[str, ...]]:
+    def _decide(
+        self, body: str, matches: tuple[Match, ...], lang: str, retrieval: FloatArray, in_scope: float | None
+    ) -> tuple[Decision, tuple[str, ...]]:
         c = self.config
-        if not matches or matches[0].score < c.answer_from:
+        if not matches:
+            return "out_of_scope", ()
+        if in_scope is None:  # retrieval alone: its calibrated score decides
+            if matches[0].score < c.answer_from:
+                return "out_of_scope", ()
+        elif in_scope < c.in_scope_from:
             return "out_of_scope", ()
         best = matches[0]
-        several = self._several(body, lang, matches)
+        several = self._several_classified(body, lang) if in_scope is not None else self._several(body, lang, retrieval)
         if len(several) > 1:
             return "several", several
+        if in_scope is not None:
+            return ("confident" if best.score >= c.confident_from else "ambiguous"), (best.id,)
         runner = matches[1] if len(matches) > 1 else None
         if runner and best.score < c.sure_above and runner.score >= c.ambiguous_ratio * best.score:
             return "ambiguous", (best.id,)
         return "confident", (best.id,)
 
-    def _several(self, body: str, lang: str, matches: tuple[Match, ...]) -> tuple[str, ...]:
-        shortlisted = {m.id for m in matches if m.score >= self.config.several_from}
+    def _several_classified(self, body: str, lang: str) -> tuple[str, ...]:
+        """Two or three situations, each the clear subject of its own clause (judged by the classifier)."""
+        model, c = self.model, self.config
+        clauses = segments(body, lang)
+        if model is None or not 2 <= len(clauses) <= MAX_CLAUSES:
+            return ()
+        found: list[str] = []
+        for clause in clauses:
+            tokens = tokenize(clean(clause))
+            assessed = assess(model, clause, tokens, lang, self.index.stemmers, 0.0)
+            position = int(np.argmax(assessed.probabilities))
+            tid = model.topic_ids[position]
+            # The whole message already passed the scope gate; a short clause alone is judged on its topic.
+            if float(assessed.probabilities[position]) >= c.clause_from and tid not in found:
+                found.append(tid)
+        return tuple(found[:3]) if len(found) > 1 else ()
+
+    def _several(self, body: str, lang: str, retrieval: FloatArray) -> tuple[str, ...]:
+        """Two or more situations, each strong on its own clause (judged by retrieval scores)."""
+        strong = np.flatnonzero(retrieval >= self.config.several_from)
+        shortlisted = {self.index.topic_ids[int(i)] for i in strong}
         if len(shortlisted) < 2:
             return ()  # no second strong situation: skip scoring the clauses
         clauses = segments(body, lang)

@@ -8,10 +8,10 @@ _SENTENCE = r"[.!?;\n]+\s*"
 # The connectives people use to chain one problem onto another, per language: English
 # "I" and Catalan "i" (and) must not be confused, so only the message's language applies.
 _CONNECTIVES = {
-    "en": r"and now|and also|and then|on top of that|plus|also|but now|and|but",
-    "es": r"y ahora|y además|y encima|además|y|pero",
-    "ca": r"i ara|i a més|a més|i|però",
-    "fi": r"ja nyt|ja lisäksi|lisäksi|ja|mutta",
+    "en": r"and now|and also|and then|on top of that|plus|also|but now|and|but|now",
+    "es": r"y ahora|y además|y encima|además|y|pero|ahora",
+    "ca": r"i ara|i a més|a més|i|però|ara",
+    "fi": r"ja nyt|ja lisäksi|lisäksi|ja|mutta|nyt",
 }
 _SPLITTERS = {
     lang: re.compile(rf"{_SENTENCE}|,?\s(?:{words})\s", re.IGNORECASE) for lang, words in _CONNECTIVES.items()

@@ -68,6 +68,16 @@ class LanguageDetector:
             self._unseen[lang] = math.log(pseudo / denominator)
         self._word_scores: dict[str, tuple[float, ...]] = {}
 
+    def state(self) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+        """What the trained model is: per language, trigram log-probabilities and the unseen-trigram one."""
+        return self._log_prob, self._unseen
+
+    @classmethod
+    def from_state(cls, log_prob: dict[str, dict[str, float]], unseen: dict[str, float]) -> LanguageDetector:
+        detector = cls({})
+        detector._log_prob, detector._unseen = log_prob, unseen
+        return detector
+
     def _score_word(self, word: str) -> tuple[float, ...]:
         grams = _trigrams(word)
         return tuple(

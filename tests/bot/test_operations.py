@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import pickle
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 
 from bot.engine.coach import Coach, matcher_for
+from bot.errors import KnowledgeError
 from bot.kb.load import load_knowledge
 from bot.logs import JsonFormatter, _RequestIdFilter
 from bot.matching import compiled as compiled_module
@@ -38,7 +42,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_compiled_cache_is_written_reused_and_invalidated(kb_dir: Path, cache: Path) -> None:
     first = load_compiled(builtin=kb_dir)
-    files = list(cache.glob("*.pickle"))
+    files = list(cache.glob("*.npz"))
     assert len(files) == 1
     again = load_compiled(builtin=kb_dir)
     assert again.kb.topics.keys() == first.kb.topics.keys()
@@ -54,11 +58,69 @@ def test_compiled_cache_is_written_reused_and_invalidated(kb_dir: Path, cache: P
 
 def test_a_corrupt_cache_is_rebuilt_not_trusted(kb_dir: Path, cache: Path) -> None:
     load_compiled(builtin=kb_dir)
-    (target,) = cache.glob("*.pickle")
-    target.write_bytes(b"not a pickle at all")
+    (target,) = cache.glob("*.npz")
+    target.write_bytes(b"not a cache at all")
     rebuilt = load_compiled(builtin=kb_dir)
     assert "late-payment" in rebuilt.kb.topics
-    assert target.read_bytes() != b"not a pickle at all"
+    assert target.read_bytes() != b"not a cache at all"
+
+
+class _Exploit:
+    """Unpickling this would create a file: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (str(self.marker), "pwned"))  # type: ignore[return-value]
+
+
+def test_a_planted_pickle_never_runs(kb_dir: Path, cache: Path, tmp_path: Path) -> None:
+    load_compiled(builtin=kb_dir)
+    (target,) = cache.glob("*.npz")
+    marker = tmp_path / "marker"
+    # An .npz whose member is a pickled object array, and a legacy .pickle beside it.
+    import numpy as np
+
+    with target.open("wb") as handle:
+        np.savez(handle, format=np.array([_Exploit(marker)], dtype=object))
+    (cache / f"{target.stem}.pickle").write_bytes(pickle.dumps(_Exploit(marker)))
+    assert "late-payment" in load_compiled(builtin=kb_dir).kb.topics
+    assert not marker.exists()
+
+
+def test_cache_directory_is_private_and_foreign_files_are_ignored(
+    kb_dir: Path, cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_compiled(builtin=kb_dir)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    (target,) = cache.glob("*.npz")
+    if os.getuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    os.chown(target, 4321, 4321)
+    with caplog.at_level(logging.WARNING, logger="coach.cache"):
+        assert "late-payment" in load_compiled(builtin=kb_dir).kb.topics
+    assert "belongs to another user" in caplog.text
+
+
+def test_cache_key_follows_the_configured_directories(kb_dir: Path, cache: Path, tmp_path: Path) -> None:
+    load_compiled(builtin=kb_dir)
+    missing = tmp_path / "nonexistent"
+    with pytest.raises(KnowledgeError, match="does not exist"):
+        load_compiled([missing], builtin=kb_dir)
+    assert fingerprint(kb_dir, [missing]) != fingerprint(kb_dir, [])
+    missing.mkdir()
+    assert fingerprint(kb_dir, [missing]) != fingerprint(kb_dir, [tmp_path / "other"])
+
+
+def test_an_empty_team_directory_is_warned_about(
+    kb_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty = tmp_path / "team"
+    empty.mkdir()
+    with caplog.at_level(logging.WARNING, logger="coach.kb"):
+        load_knowledge(kb_dir, [empty])
+    assert "holds no topic or example files" in caplog.text
 
 
 def test_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

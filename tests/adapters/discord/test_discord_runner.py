@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -215,3 +217,24 @@ async def test_the_delivery_loop_runs_until_the_client_closes(
     await asyncio.wait_for(delivery.run_forever(), timeout=5)
 
     assert calls == 3
+
+
+async def test_serve_writes_a_heartbeat_that_says_connecting_until_the_gateway_is_ready(
+    api: FakeDiscord, coach: Coach, settings: Settings, tmp_path: Path
+) -> None:
+    from bot.health import read_health
+
+    health_file = tmp_path / "health.json"
+    serving = asyncio.create_task(_serve(coach, replace(settings, health_file=health_file), TOKEN, None))
+    try:
+        for _ in range(500):
+            if health_file.exists() or serving.done():
+                break
+            await asyncio.sleep(0.01)
+        health = read_health(health_file)
+        assert not health.ok and health.message == "discord: not connected to Discord's gateway (yet)"
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await serving
+    assert not health_file.exists(), "a process that stopped leaves no heartbeat behind"

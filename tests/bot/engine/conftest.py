@@ -7,10 +7,12 @@ import pytest
 
 from bot.engine.coach import Coach
 from bot.kb.model import KnowledgeBase
+from bot.matching.compiled import Compiled
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
+from tests.conftest import matcher_for_tests
 
 
 class Clock:
@@ -22,8 +24,8 @@ class Clock:
 
 
 @pytest.fixture(scope="session")
-def real_matcher(real_kb: KnowledgeBase) -> Matcher:
-    return Matcher(real_kb)
+def real_matcher(real_compiled: Compiled) -> Matcher:
+    return matcher_for_tests(real_compiled)
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
-from bot.kb.model import KnowledgeBase
-from bot.matching.matcher import Matcher, MatcherConfig
+from bot.matching.compiled import Compiled
+from bot.matching.matcher import MatcherConfig
 from bot.testing import Conversation
+from tests.conftest import matcher_for_tests
 
 
 def option_ids(reply_options: tuple[object, ...]) -> list[str]:
@@ -16,10 +17,12 @@ def option_ids(reply_options: tuple[object, ...]) -> list[str]:
 
 
 async def test_situation_clarify_choice_advice_script_follow_up_feedback_forget(
-    make_coach: Callable[..., Coach], real_kb: KnowledgeBase
+    make_coach: Callable[..., Coach], real_compiled: Compiled
 ) -> None:
-    # A matcher that asks whenever there is any runner-up, so the clarify step is certain.
-    always_ask = Matcher(real_kb, MatcherConfig(ambiguous_ratio=0.0, sure_above=1.01))
+    # A matcher that always asks, so the clarify step is certain.
+    always_ask = matcher_for_tests(
+        real_compiled, MatcherConfig(ambiguous_ratio=0.0, sure_above=1.01, confident_from=1.01)
+    )
     coach = make_coach(matcher=always_ask)
     chat = Conversation(coach, user_id="U-alice")
 

@@ -147,8 +147,9 @@ async def test_redis_going_away_mid_conversation_is_polite_and_recovers(
     real_kb: KnowledgeBase, real_matcher: Matcher
 ) -> None:
     from bot.store.redis_store import RedisStore
-    from tests.redis_server import RedisServer
+    from tests.redis_server import RedisServer, skip_without_redis_server
 
+    skip_without_redis_server()
     with RedisServer() as server:
         coach = Coach(real_kb, RedisStore.from_url(server.url), Settings(), matcher=real_matcher)
         chat = Conversation(coach, user_id="U-redis")

@@ -198,3 +198,19 @@ def test_load_fails_fast_with_every_problem(kb_dir: Path) -> None:
 def test_missing_directory_is_reported(tmp_path: Path) -> None:
     found = problems(tmp_path / "nowhere")
     assert any("knowledge directory does not exist" in p for p in found)
+
+
+@pytest.mark.parametrize("where", ["top", "nested"])
+def test_a_duplicate_key_is_rejected_with_file_and_line(kb_dir: Path, where: str) -> None:
+    path = kb_dir / "topics" / "late-payment.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if where == "top":
+        first = line_of(path, "legal: ")
+        lines.insert(first, "legal: true")  # right after `legal: false`: PyYAML alone keeps the last silently
+        expected = f"{path}:{first + 1}: duplicate key 'legal' (first on line {first}); keep one"
+    else:
+        first = line_of(path, "  title: ")
+        lines.insert(first, "  title: Another title")
+        expected = f"{path}:{first + 1}: duplicate key 'en.title' (first on line {first}); keep one"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert problems(kb_dir) == [expected]

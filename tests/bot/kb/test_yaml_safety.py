@@ -94,4 +94,4 @@ def test_the_shipped_knowledge_uses_no_aliases_and_stays_well_under_the_cap() ->
     kb, found = check_knowledge()
     assert kb is not None and found == []
     shipped = Path(__file__).parents[3] / "knowledge"
-    assert max(p.stat().st_size for p in shipped.rglob("*.yaml")) < MAX_FILE_BYTES // 20
+    assert max(p.stat().st_size for p in shipped.rglob("*.yaml")) < MAX_FILE_BYTES // 4

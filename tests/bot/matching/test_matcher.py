@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.evaluate import evaluate, load_cases
-from bot.kb.model import KnowledgeBase
+from bot.matching.compiled import Compiled
 from bot.matching.matcher import Matcher, MatcherConfig
+from tests.conftest import matcher_for_tests
 
 REPO = Path(__file__).parents[3]
 PUBLIC_SET = REPO.parent / "shared" / "eval" / "situations.yaml"
@@ -22,8 +23,8 @@ FORUM_SET = REPO / "eval" / "forum_posts.yaml"
 
 
 @pytest.fixture(scope="module")
-def matcher(real_kb: KnowledgeBase) -> Matcher:
-    return Matcher(real_kb)
+def matcher(real_compiled: Compiled) -> Matcher:
+    return matcher_for_tests(real_compiled)
 
 
 @pytest.mark.parametrize(
@@ -70,8 +71,8 @@ def test_several_problems(matcher: Matcher) -> None:
     assert set(result.problems) == {"scope-creep", "late-payment"}
 
 
-def test_ambiguous_when_the_runner_up_is_close(real_kb: KnowledgeBase) -> None:
-    picky = Matcher(real_kb, MatcherConfig(ambiguous_ratio=0.5, sure_above=1.01))
+def test_ambiguous_when_not_sure_enough(real_compiled: Compiled) -> None:
+    picky = matcher_for_tests(real_compiled, MatcherConfig(ambiguous_ratio=0.5, sure_above=1.01, confident_from=1.01))
     result = picky.match("the client is unhappy with the result and it's not what they expected")
     assert result.decision == "ambiguous" and result.ambiguous and result.confident
     assert result.problems == (result.matches[0].id,)

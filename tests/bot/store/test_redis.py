@@ -16,7 +16,7 @@ from bot.store.base import Conversation, Preferences, TopicStats
 from bot.store.factory import open_store
 from bot.store.redis_store import RedisStore
 from tests.bot.store.factories import checkin
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer, free_port, skip_without_redis_server
 
 TTL = 7200.0
 
@@ -47,6 +47,7 @@ async def raw(redis_url: str) -> AsyncIterator[aioredis.Redis]:
 @pytest.fixture
 def private_server() -> Iterator[RedisServer]:
     """A server of the test's own, to stop and restart."""
+    skip_without_redis_server()
     with RedisServer() as server:
         yield server
 

@@ -1,0 +1,216 @@
+"""`coach chat` as a person meets it: in a real (pseudo-)terminal of 80x40, and piped."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.terminal import COLOUR, Section, paginate, wants_colour
+from bot.engine.plain import PLAIN, plain_sections
+from bot.kb.model import KnowledgeBase
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[=>]")
+COLUMNS, ROWS = 80, 40
+
+
+def coach_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "NO_COLOR"))}
+    env.update(
+        COACH_CACHE_DIR=os.environ.get("COACH_CACHE_DIR", "off"),
+        COACH_DB_PATH=str(tmp_path / "chat.db"),
+        TERM="xterm-256color",
+        PROMPT_TOOLKIT_NO_CPR="1",  # nobody answers cursor-position requests on this terminal
+    )
+    env.update(extra)
+    return env
+
+
+class Terminal:
+    """`coach chat` on a pseudo-terminal: type into it, read what the screen got."""
+
+    def __init__(self, tmp_path: Path, **env: str) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=tmp_path,
+            env=coach_env(tmp_path, **env),
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.raw = ""
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def read_until(self, needle: str, timeout: float = 30.0) -> str:
+        """Everything written since the last call, up to ``needle`` (matched without ANSI codes) and the
+        output that follows within a moment (the prompt finishing drawing itself, raw mode switched on)."""
+        start = len(self.raw)
+        deadline = time.monotonic() + timeout
+        while needle not in ANSI.sub("", self.raw[start:]):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{needle!r} never appeared; the screen got:\n{ANSI.sub('', self.raw[start:])}")
+            if not self._read(left):
+                break
+        while self._read(0.3):
+            pass
+        return self.raw[start:]
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            self.raw += os.read(self.master, 65536).decode("utf-8", "replace")
+        except OSError:  # the program has gone
+            return False
+        return True
+
+    def exit_code(self, timeout: float = 5.0) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    if sys.platform == "win32":
+        pytest.skip("pseudo-terminals are POSIX")
+    term = Terminal(tmp_path)
+    try:
+        yield term
+    finally:
+        term.close()
+
+
+def screen_lines(raw: str) -> list[str]:
+    """Lines as the screen shows them: after a carriage return the line is drawn again from the left."""
+    return [([part for part in ANSI.sub("", line).split("\r") if part] or [""])[-1] for line in raw.split("\n")]
+
+
+def test_a_long_reply_fits_the_window_with_the_steps_first_and_colour(terminal: Terminal) -> None:
+    terminal.read_until("you>")
+    terminal.type("my client hasn't paid my invoice in 45 days\r")
+    page = terminal.read_until("you>")
+    lines = screen_lines(page)
+    assert len(lines) <= ROWS, "the first page fits a 40-row window, prompt included"
+    reply = [line for line in lines if "you>" not in line]  # the prompt line is prompt_toolkit's, redrawn in place
+    assert all(len(line) <= COLUMNS for line in reply), [line for line in reply if len(line) > COLUMNS]
+    text = "\n".join(lines)
+    assert "CLIENT PAYS LATE" in text and "1. Check your own side first" in text
+    assert "more lines: press Enter" in text and "Avoid:" not in text
+    assert "\x1b[1;36mCLIENT PAYS LATE" in page, "the title is bold and coloured on a terminal"
+
+    terminal.type("\r")  # the next page: the message to send
+    assert "Hi [client name]," in "\n".join(screen_lines(terminal.read_until("you>")))
+    terminal.type("more\r")
+    terminal.read_until("you>")
+    terminal.type("more\r")
+    rest = "\n".join(screen_lines(terminal.read_until("you>")))
+    assert "[1] It's only a little overdue" in rest, "the options come last"
+
+
+def test_history_on_the_up_arrow_and_ctrl_c_leaves_at_once(terminal: Terminal) -> None:
+    terminal.read_until("you>")
+    terminal.type("topics\r")
+    terminal.read_until("you>")
+    terminal.type("\x1b[A")  # arrow up: the last line comes back to edit
+    assert "topics" in ANSI.sub("", terminal.read_until("topics"))
+    started = time.monotonic()
+    terminal.type("\x03")  # Ctrl-C
+    assert terminal.exit_code() == 130
+    assert time.monotonic() - started < 3, "Ctrl-C leaves at once, without waiting for Enter"
+
+
+def test_ctrl_d_leaves_at_once(terminal: Terminal) -> None:
+    terminal.read_until("you>")
+    terminal.type("\x04")  # Ctrl-D on an empty line
+    assert terminal.exit_code() == 0
+
+
+def test_no_color_turns_colour_off_on_a_terminal(tmp_path: Path) -> None:
+    term = Terminal(tmp_path, NO_COLOR="1")
+    try:
+        term.read_until("you>")
+        term.type("tip scope-creep\r")
+        page = term.read_until("you>")
+        assert "SCOPE CREEP" in page and "\x1b[1;36m" not in page
+        term.type("quit\r")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_piped_chat_is_plain_text_with_topics_listed_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="topics\nmy client hasn't paid my invoice in 45 days\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=coach_env(tmp_path),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[" not in done.stdout
+    assert done.stdout.count("(late-payment)") == 1, "the topic list is printed once, numbered"
+    assert "[13] Client pays late or ignores your invoices (late-payment)" in done.stdout
+    assert "more lines" not in done.stdout and "Avoid:" in done.stdout, "piped output is never paged"
+
+
+def test_ids_and_words_are_never_split(fixture_kb: KnowledgeBase) -> None:
+    from bot.engine import compose
+
+    reply = compose.topic_list(fixture_kb, "en")
+    for width in (30, 40, 60):
+        text = "\n".join(line for s in plain_sections(reply, width=width) for line in s.lines)
+        for tid in fixture_kb.topics:
+            assert f"({tid})" in text, (width, tid)
+    words = "a-very-long-identifier-that-is-longer-than-the-width and more"
+    reply = compose.message("confirmation", "en", words)
+    lines = [line for s in plain_sections(reply, width=20) for line in s.lines]
+    assert "a-very-long-identifier-that-is-longer-than-the-width" in lines
+
+
+def test_pages_respect_the_height_and_cut_at_blank_lines() -> None:
+    sections = [Section("steps", tuple(f"step {i}" for i in range(8))), Section("script", tuple("abcdefghijkl"))]
+    pages = paginate(sections, 10)
+    assert all(len(page) <= 10 for page in pages)
+    assert pages[0] == [f"step {i}" for i in range(8)], "cut at the blank line between sections"
+    assert [line for page in pages for line in page if line] == [*(f"step {i}" for i in range(8)), *"abcdefghijkl"]
+    assert paginate(sections, 100) == [[*(f"step {i}" for i in range(8)), "", *"abcdefghijkl"]]
+
+
+def test_colour_only_on_a_terminal_without_no_color() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert wants_colour(Tty(), {"TERM": "xterm"})
+    assert not wants_colour(Tty(), {"TERM": "xterm", "NO_COLOR": "1"})
+    assert not wants_colour(Tty(), {"TERM": "dumb"})
+    assert not wants_colour(io.StringIO(), {"TERM": "xterm"})
+    assert COLOUR.title("x") != "x" and PLAIN.title("x") == "x"
