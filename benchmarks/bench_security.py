@@ -4,7 +4,8 @@
    server (``build_http_app``) with the Web API faked → HTTP statuses, outgoing calls, store rows written;
 2. adversarial inputs (long digit, dot, space, punctuation and unicode runs) through ``Coach.handle`` on the
    shipped knowledge → worst time per size;
-3. a store that takes 3.5 s per call → Slack's acknowledgement time for a DM event and a /coach command.
+3. a store that takes 3.5 s per call → Slack's acknowledgement time for a DM event and a /coach command;
+4. a knowledge reload (what SIGHUP does) → how long the event loop stalls meanwhile.
 
     python benchmarks/bench_security.py
 """
@@ -157,10 +158,32 @@ async def slow_store_ack() -> None:
     await fake.close()
 
 
+async def reload_stall() -> None:
+    """The longest the event loop stalls while the knowledge is reloaded (SIGHUP) in the worker thread."""
+    from bot.reload import reload_knowledge_off_loop
+
+    with tempfile.TemporaryDirectory() as tmp:
+        coach = Coach.from_settings(Settings(), store=SqliteStore(Path(tmp) / "c.db"))
+        worst, took = 0.0, 0.0
+        for _ in range(3):
+            started = time.perf_counter()
+            task = asyncio.create_task(reload_knowledge_off_loop(coach))
+            while not task.done():
+                tick = time.perf_counter()
+                await asyncio.sleep(0.005)
+                worst = max(worst, (time.perf_counter() - tick) * 1000 - 5)
+            await task
+            took = max(took, (time.perf_counter() - started) * 1000)
+        print("4. Knowledge reload (SIGHUP) in the worker thread, 3 times")
+        print(f"   reload took up to {took:.0f} ms; longest event-loop stall meanwhile {worst:.0f} ms")
+        await coach.close()
+
+
 async def main() -> None:
     await edge()
     await adversarial()
     await slow_store_ack()
+    await reload_stall()
 
 
 if __name__ == "__main__":
