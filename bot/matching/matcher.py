@@ -41,6 +41,7 @@ _SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "f
 COMPOUND_MIN_LENGTH = 8
 # Messages with more clauses than this are stories, not lists of problems: no clause-by-clause check.
 MAX_CLAUSES = 8
+RESCUE_MIN_WORDS = 3
 # ... and its situation must lead the clause's runner-up by this factor.
 CLAUSE_LEAD = 3.0
 COMPOUND_PART = 4
@@ -166,7 +167,8 @@ class Matcher:
             )
             in_scope = found.in_scope
             recognised = float(retrieval.max()) if len(retrieval) else 0.0
-            if recognised >= c.recognised_from and in_scope >= c.rescue_from:
+            described = len(content_words(tokens)) >= RESCUE_MIN_WORDS  # a description, not a fragment
+            if described and recognised >= c.recognised_from and in_scope >= c.rescue_from:
                 # Close to the knowledge base's own phrasings, and the gate does not flatly reject it: a
                 # short, direct description ("they're threatening to get a lawyer over the website").
                 in_scope = max(in_scope, recognised)
