@@ -72,10 +72,12 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
 
 # Capitalised words that start a sentence rather than name a client.
 _NOT_NAMES = frozenset(
-    (
-        "i i'm i've i'd he she they we it this that the a an and but so my our his her their who which what "
-        "el la los las un una y pero mi su que quien ell ella ells elles però meu meva hän se ja mutta minun"
-    ).split()
+    {
+        *("i", "i'm", "i've", "i'd", "he", "she", "they", "we", "it", "this", "that", "the", "a", "an", "and"),
+        *("but", "so", "my", "our", "his", "her", "their", "who", "which", "what"),
+        *("el", "la", "los", "las", "un", "una", "y", "pero", "mi", "su", "que", "quien"),
+        *("ell", "ella", "ells", "elles", "però", "meu", "meva", "hän", "se", "ja", "mutta", "minun"),
+    }
 )
 
 
