@@ -8,12 +8,15 @@ answer when the store is unavailable.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -33,15 +36,21 @@ from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
 from bot.store.base import Checkin, Conversation, Preferences, Store
+from bot.store.bounded import bounded
 from bot.text.normalize import clean, tokenize
 
 log = logging.getLogger("coach.engine")
+T = TypeVar("T")
 
 # A follow-up phrase ("what if they still refuse?") yields to a new situation when the message
 # names more than one problem, or when another situation is this clear and the message this long.
 NEW_SITUATION_SCORE = 0.5
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
+# Messages up to this long are matched on the event loop: it takes well under a millisecond, less than the hop
+# to a thread, and a CPU-bound thread would slow every socket operation of the loop (GIL hand-offs). Longer
+# ones are matched in the coach's worker thread.
+INLINE_MATCH_CHARS = 500
 
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
@@ -88,9 +97,10 @@ class Coach:
         self.settings = settings or Settings()
         self.kb = kb
         self.matcher = matcher or Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
-        self.store = store
+        self.store: Store = bounded(store, self.settings.store_timeout)  # no call may outlast a deadline
         self.clock = clock
         self.limiter = limiter
+        self._worker: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, store: Store | None = None) -> Coach:
@@ -110,13 +120,26 @@ class Coach:
 
     async def close(self) -> None:
         await self.store.close()
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
+            self._worker = None
+
+    async def off_loop(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run CPU-heavy work (matching) in this coach's one worker thread, so the event loop keeps serving.
+
+        One thread, not a pool: the matcher (and its stemmers) were written single-threaded, so matches are
+        serialised there while the loop goes on acknowledging and answering other requests.
+        """
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-match")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
 
     # -- entry points -------------------------------------------------------------
 
     async def handle(self, request: Request) -> Reply:
         new_request_id()
         started = time.perf_counter()
-        reply = await self._guarded(request)
+        reply = await self._guarded(self.capped(request))
         log.info(
             "handled %s request (private=%s, action=%s): %s %s [%s] in %.1f ms",
             request.platform,
@@ -133,16 +156,39 @@ class Coach:
         lang = self._locale_lang(request) or self.settings.default_lang
         try:
             if self.limiter is not None:
-                wait = self.limiter.check(request.user_key, self.clock())
+                wait = await self._rate_wait(self.limiter, request.user_key)
                 if wait > 0:
                     return compose.message("error", lang, t("slow_down", lang, seconds=max(1, round(wait))))
             return await self._handle(request)
         except StoreError as exc:
             log.warning("store unavailable, answering without memory: %s", exc)
-            return self.answer_without_memory(request, t("store_down", lang))
+            if len(request.text or "") <= INLINE_MATCH_CHARS:
+                return self.answer_without_memory(request, t("store_down", lang))
+            return await self.off_loop(self.answer_without_memory, request, t("store_down", lang))
         except Exception:
             log.exception("unexpected error while handling a %s request", request.platform)
             return compose.message("error", lang, t("error", lang))
+
+    async def _rate_wait(self, limiter: RateLimiter, user_key: str) -> float:
+        """Seconds this user must wait: from the store when it shares limits across replicas (Redis), else from
+        this process's own buckets (also when the store cannot be asked)."""
+        now = self.clock()
+        try:
+            shared = await self.store.spend_token(user_key, limiter.burst, limiter.rate, now)
+        except StoreError:
+            shared = None
+        return limiter.check(user_key, now) if shared is None else shared
+
+    def capped(self, request: Request) -> Request:
+        """The request with its text cut before anything parses it (commands, details, language, matching).
+
+        One character past ``max_message_chars`` is kept so the matcher still sees that the message was longer
+        and the reply says it was cut; everything else only ever reads that much.
+        """
+        limit = self.settings.max_message_chars + 1
+        if len(request.text or "") > limit:
+            return replace(request, text=request.text[:limit])
+        return request
 
     async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
         """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
@@ -200,9 +246,14 @@ class Coach:
     async def _free_text(
         self, request: Request, text: str, lang: str, from_text: bool, conv: Conversation, now: float
     ) -> Reply:
-        def match() -> MatchResult:
+        async def match() -> MatchResult:
             # The language was already detected from this very text: do not detect it twice.
-            return self.matcher.match(text, lang=lang if from_text else None, fallback_lang=lang)
+            hint = lang if from_text else None
+            if len(text) <= INLINE_MATCH_CHARS:
+                return self.matcher.match(text, lang=hint, fallback_lang=lang)
+            # A long message (up to max_message_chars) goes to the worker thread, so it never stalls
+            # everyone else's replies.
+            return await self.off_loop(self.matcher.match, text, lang=hint, fallback_lang=lang)
 
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))
@@ -218,7 +269,7 @@ class Coach:
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
-            result = match()
+            result = await match()
             other_client = mentions_other_client(text) and result.decision != "out_of_scope"
             if not other_client and not self._is_new_situation(result, conv, text):
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
@@ -229,10 +280,10 @@ class Coach:
             return compose.message("help", lang, t("greeting", lang))
         if days is not None or intent in ("script", "more", "still"):
             if result is None:
-                result = match()
+                result = await match()
             if not result.confident:
                 return compose.message("help", lang, t("no_context", lang))
-        result = result or match()
+        result = result or await match()
         new_situation = starts_new_situation(result, conv) or mentions_other_client(text)
         take_details(conv, details, new_situation=new_situation)
         return await self._situation(request, result, lang, conv, text)
@@ -493,6 +544,7 @@ class Coach:
 
         With ``notice`` set (the store is down) anything that needs memory apologises instead.
         """
+        request = self.capped(request)
         text = request.text or ""
         fallback = lang or self._locale_lang(request) or self.settings.default_lang
         result = self.matcher.match(text, lang=lang, fallback_lang=fallback)
