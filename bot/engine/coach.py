@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
-from bot.engine.details import extract_details, looks_private
+from bot.engine.details import extract_details, looks_private, mentions_other_client
 from bot.engine.i18n import LANGS, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
@@ -56,6 +56,31 @@ INLINE_MATCH_CHARS = 500
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
     config = MatcherConfig(max_chars=settings.max_message_chars)
     return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector, model=compiled.model)
+
+
+def starts_new_situation(result: MatchResult, conv: Conversation) -> bool:
+    """A message that brings another situation than the one being discussed (details given so far stay behind)."""
+    if conv.topic_id is None:
+        return False  # details given before any situation belong to the one about to be described
+    if result.decision == "several":
+        return set(result.problems) != {conv.topic_id}
+    if result.decision == "ambiguous":
+        return conv.topic_id not in result.options
+    best = result.best
+    return result.decision == "confident" and best is not None and best.id != conv.topic_id
+
+
+def take_details(conv: Conversation, details: dict[str, str], *, new_situation: bool = False) -> None:
+    """Details belong to the situation and the client they were given for.
+
+    A new situation starts clean; so does a newly named client (the old client's amount, invoice and
+    project do not carry over to them).
+    """
+    named = details.get("client_name")
+    known = conv.details.get("client_name")
+    if new_situation or (named and known and named.casefold() != known.casefold()):
+        conv.details = {}
+    conv.details.update(details)
 
 
 class Coach:
@@ -245,7 +270,8 @@ class Coach:
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
             result = await match()
-            if not self._is_new_situation(result, conv, text):
+            other_client = mentions_other_client(text) and result.decision != "out_of_scope"
+            if not other_client and not self._is_new_situation(result, conv, text):
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
         if intent == "thanks":
             conv.stage = "idle"
@@ -258,7 +284,8 @@ class Coach:
             if not result.confident:
                 return compose.message("help", lang, t("no_context", lang))
         result = result or await match()
-        conv.details.update(details)
+        new_situation = starts_new_situation(result, conv) or mentions_other_client(text)
+        take_details(conv, details, new_situation=new_situation)
         return await self._situation(request, result, lang, conv, text)
 
     def _is_new_situation(self, result: MatchResult, conv: Conversation, text: str) -> bool:
@@ -284,7 +311,7 @@ class Coach:
         conv: Conversation,
         now: float,
     ) -> Reply:
-        conv.details.update(details)
+        take_details(conv, details)
         if days is not None:
             return await self._schedule_checkin(request, topic, days, lang, conv, now)
         if intent == "thanks":
@@ -295,7 +322,7 @@ class Coach:
         if intent == "more":
             return compose.part(self.kb, topic, lang, "more", conv.details)
         if intent == "still":
-            reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step)
+            reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step, conv.details)
             conv.follow_up_step += 1
             return reply
         if intent == "script" or details:
@@ -356,7 +383,11 @@ class Coach:
         if kind == "part":
             tid, _, name = rest.partition(":")
             if tid in self.kb.topics:
+                if conv.topic_id != tid:
+                    conv.follow_up_step = 0
                 conv.topic_id = tid
+                if name == "next_stage":
+                    conv.follow_up_step = 1
                 if name == "full":
                     return compose.advice(self.kb, self.kb.topics[tid], lang, full=True, details=conv.details)
                 return compose.part(self.kb, self.kb.topics[tid], lang, name, conv.details)
@@ -403,8 +434,12 @@ class Coach:
         conv.topic_id, conv.stage = topic_id, "advice"
         if resolved:
             return compose.message("confirmation", lang, t("outcome_resolved", lang))
-        reply = compose.still_stuck(self.kb, self.kb.topics[topic_id], lang, 0)
+        topic = self.kb.topics[topic_id]
         conv.follow_up_step = 1
+        if topic.in_lang(lang).next_stage is not None:
+            lead = t("outcome_unresolved", lang)
+            return compose.next_stage(self.kb, topic, lang, conv.details, lead=lead, checkin=request.is_private)
+        reply = compose.still_stuck(self.kb, topic, lang, 0, conv.details)
         return replace(reply, text=t("outcome_unresolved", lang))
 
     # -- commands -------------------------------------------------------------------
