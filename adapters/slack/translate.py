@@ -23,9 +23,10 @@ class Target:
     """Where an answer goes.
 
     ``response_url`` (a command or a button on an ephemeral message) wins, with
-    chat.postEphemeral to ``channel`` for ``user`` when the URL has expired; otherwise
-    chat.postMessage to ``channel`` (in ``thread_ts`` when set); with neither, the DM
-    with ``dm_user`` is opened first (a button on the App Home tab, a check-in).
+    chat.postEphemeral to ``channel`` for ``user`` when the URL has expired; with ``user``
+    set, chat.postEphemeral for that user only (in ``thread_ts`` when set: a button on a
+    public answer); otherwise chat.postMessage to ``channel`` (in ``thread_ts`` when set);
+    with no channel, the DM with ``dm_user`` is opened first (App Home, a check-in).
     """
 
     channel: str = ""
@@ -49,6 +50,20 @@ def strip_mention(text: str, user_id: str) -> str:
     return " ".join(pattern.sub(" ", text).split())
 
 
+def unescape(text: str) -> str:
+    """Slack's own escaping undone: user text arrives with ``&amp;``, ``&lt;`` and ``&gt;``.
+
+    Only these three (``&amp;`` last, so ``&amp;lt;`` stays the literal ``&lt;`` the user typed);
+    the renderer escapes again, exactly once, on the way out.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def user_text(text: str, bot_user_id: str) -> str:
+    """What the user wrote: the bot's mention removed (while ``<`` is still markup), then unescaped."""
+    return unescape(strip_mention(text, bot_user_id))
+
+
 def _from_someone(event: Payload, bot_user_id: str) -> str | None:
     """The human author of a plain message, or None for bots, edits, joins and the bot itself."""
     user = event.get("user")
@@ -68,7 +83,7 @@ def from_mention(event: Payload, bot_user_id: str) -> Incoming | None:
     thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
     if user is None or not channel or not thread_ts or is_direct_channel(channel) or event.get("channel_type") == "im":
         return None
-    text = strip_mention(str(event.get("text") or ""), bot_user_id)
+    text = user_text(str(event.get("text") or ""), bot_user_id)
     request = Request("slack", user, f"{channel}:{thread_ts}", text, is_private=False)
     return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
 
@@ -80,7 +95,7 @@ def from_direct_message(event: Payload, bot_user_id: str) -> Incoming | None:
     channel = str(event.get("channel") or "")
     if user is None or not channel:
         return None
-    text = strip_mention(str(event.get("text") or ""), bot_user_id)
+    text = user_text(str(event.get("text") or ""), bot_user_id)
     thread_ts = event.get("thread_ts")
     request = Request("slack", user, channel, text, is_private=True)
     return Incoming(request, Target(channel=channel, thread_ts=str(thread_ts) if thread_ts else None))
@@ -88,7 +103,7 @@ def from_direct_message(event: Payload, bot_user_id: str) -> Incoming | None:
 
 def from_command(command: Payload) -> Incoming:
     user, channel = str(command["user_id"]), str(command["channel_id"])
-    text = str(command.get("text") or "").strip()
+    text = unescape(str(command.get("text") or "")).strip()
     request = Request("slack", user, f"{channel}:{user}", text, is_private=True, command=COMMAND_NAME)
     return Incoming(request, Target(channel=channel, response_url=str(command["response_url"]), user=user))
 
@@ -120,7 +135,8 @@ def from_action(body: Payload) -> Incoming | None:
         return Incoming(_action_request(user, channel, True, action_id), Target(channel=channel, thread_ts=thread_ts))
     thread_ts = str(thread or message.get("ts") or container.get("message_ts") or "")
     request = _action_request(user, f"{channel}:{thread_ts}", False, action_id)
-    return Incoming(request, Target(channel=channel, thread_ts=thread_ts or None))
+    # A button on a public answer: whoever pressed it gets their answer privately, in that thread.
+    return Incoming(request, Target(channel=channel, thread_ts=thread_ts or None, user=user))
 
 
 def _action_request(user: str, conversation_id: str, is_private: bool, action_id: str) -> Request:

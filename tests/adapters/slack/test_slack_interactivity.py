@@ -109,26 +109,46 @@ async def test_slash_command_words_go_to_the_engines_parser(
 # -- buttons ------------------------------------------------------------------------------------------
 
 
-async def test_clarify_option_in_a_channel_thread_answers_in_that_thread(
+async def test_clarify_option_in_a_channel_thread_answers_privately_in_that_thread(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight
 ) -> None:
     await press(
         app, inflight, "topic:scope-creep", channel="C1", message_ts="1700000005.0001", thread_ts="1700000001.0001"
     )
-    [post] = fake.to("chat.postMessage")
-    assert post["channel"] == "C1"
+    assert fake.to("chat.postMessage") == []
+    [post] = fake.to("chat.postEphemeral")
+    assert (post["channel"], post["user"]) == ("C1", "U1")
     assert post["thread_ts"] == "1700000001.0001"
     assert post["blocks"][0]["text"]["text"] == "Scope creep"
     assert "part:scope-creep:full" in action_ids(post), "in a channel the short version"
 
 
-async def test_a_button_on_a_top_level_channel_message_answers_in_its_thread(
+async def test_a_button_on_a_top_level_channel_message_answers_privately_in_its_thread(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight
 ) -> None:
     await press(app, inflight, "part:late-payment:say_this", channel="C1", message_ts="1700000005.0001")
-    [post] = fake.to("chat.postMessage")
+    assert fake.to("chat.postMessage") == []
+    [post] = fake.to("chat.postEphemeral")
     assert post["thread_ts"] == "1700000005.0001"
     assert "a message you can adapt" in raw(post)
+
+
+async def test_buttons_on_a_public_thread_answer_only_whoever_clicked(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
+) -> None:
+    """Anyone in the channel may press "Helpful" or "Full answer" on a public answer: only they see the reply."""
+    where = {"channel": "C1", "message_ts": "1700000005.0001", "thread_ts": "1700000001.0001"}
+    await press(app, inflight, "fb:up:late-payment", user="U2", **where)
+    await press(app, inflight, "part:late-payment:full", user="U3", **where)
+
+    assert fake.to("chat.postMessage") == [] and fake.to("response_url") == []
+    thanks, full = fake.to("chat.postEphemeral")
+    assert (thanks["user"], thanks["thread_ts"]) == ("U2", "1700000001.0001")
+    assert escape(t("feedback_thanks", "en")) in thanks["text"]
+    assert (full["user"], full["thread_ts"]) == ("U3", "1700000001.0001")
+    assert "What to say" in raw(full)
+    [row] = [r for r in await coach.store.stats() if r.topic_id == "late-payment"]
+    assert row.helpful == 1
 
 
 async def test_helpful_and_not_helpful_are_recorded_and_thanked(
@@ -205,7 +225,7 @@ async def test_checkin_and_outcome_buttons(app: AsyncApp, fake: FakeSlack, infli
 
 async def test_none_of_these_lists_the_topics(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:
     await press(app, inflight, "none", channel="C1", message_ts="1700000005.0001")
-    [post] = fake.to("chat.postMessage")
+    [post] = fake.to("chat.postEphemeral")
     assert {"topic:late-payment", "topic:scope-creep", "topic:yelling-client"} <= set(action_ids(post))
 
 
