@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
@@ -297,8 +297,12 @@ class Coach:
 
     async def _action(self, request: Request, action: str, lang: str, conv: Conversation, now: float) -> Reply:
         kind, _, rest = action.partition(":")
-        if kind == "topic" and rest in self.kb.topics:
-            return await self._advise(request, self.kb.topics[rest], lang, conv)
+        if kind == "topic":
+            # A button carries the id; a typed /coach topic may carry a title in any language instead.
+            topic = self.find_topic(rest.strip(), lang) if rest.strip() else None
+            if topic is None:
+                return compose.topic_list(self.kb, lang, t("unknown_topic", lang, name=rest.strip()[:60]))
+            return await self._advise(request, topic, lang, conv)
         if kind == "none":
             conv.stage, conv.pending = "idle", []
             return compose.fallback(self.kb, lang)
@@ -393,7 +397,9 @@ class Coach:
             return self.kb.topics[name]
         choices = {f"{tp.in_lang(code).title}": tp.id for tp in self.kb.topics.values() for code in LANGS}
         choices.update({tid.replace("-", " "): tid for tid in self.kb.topics})
-        found = process.extractOne(name, list(choices), scorer=fuzz.WRatio, score_cutoff=80)
+        found = process.extractOne(
+            name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80
+        )
         return self.kb.topics[choices[found[0]]] if found else None
 
     def topic_choices(self, typed: str, lang: str, limit: int = 25) -> list[Choice]:

@@ -81,6 +81,47 @@ async def test_topic_sends_the_chosen_topic_id_as_an_action(bot: CoachClient, ap
     assert reply.body["embeds"][0]["title"] == "Scope creep"
 
 
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("Late payment", "Late payment"),  # the English title, typed without picking from the list
+        ("late payment", "Late payment"),
+        ("Pago atrasado", "Late payment"),  # a title in another language
+        ("Myöhässä oleva maksu", "Late payment"),
+        ("Canvis sense fi", "Scope creep"),
+        ("yelling-client", "A client who yells"),  # the id autocomplete sends
+        ("  scope-creep ", "Scope creep"),
+    ],
+)
+async def test_topic_accepts_a_title_in_any_language_or_an_id(
+    bot: CoachClient, api: FakeDiscord, typed: str, title: str
+) -> None:
+    await run(bot, slash("topic", {"name": typed}))
+
+    reply = assert_deferred_then_followed_up(api)
+    assert reply.body["embeds"][0]["title"] == title
+
+
+async def test_topic_that_matches_nothing_says_so_and_lists_the_topics(bot: CoachClient, api: FakeDiscord) -> None:
+    await run(bot, slash("topic", {"name": "quantum gardening"}))
+
+    reply = assert_deferred_then_followed_up(api)
+    text = all_text(reply)
+    assert "quantum gardening" in text
+    assert custom_ids(reply) == ["topic:late-payment", "topic:scope-creep", "topic:yelling-client"]
+
+
+async def test_topic_autocomplete_value_resolves(bot: CoachClient, api: FakeDiscord) -> None:
+    await run(bot, autocomplete("topic", "name", "pago", locale="es-ES"))
+    (callback,) = api.callbacks()
+    assert callback.body["type"] == 8
+    choices = callback.body["data"]["choices"]
+    assert choices[0] == {"name": "Pago atrasado", "value": "late-payment"}
+
+    await run(bot, slash("topic", {"name": choices[0]["value"]}, locale="es-ES"))
+    assert api.followups()[-1].body["embeds"][0]["title"] == "Pago atrasado"
+
+
 async def test_tip_with_and_without_a_topic(bot: CoachClient, api: FakeDiscord) -> None:
     await run(bot, slash("tip", {"name": "yelling-client"}))
     reply = assert_deferred_then_followed_up(api)
