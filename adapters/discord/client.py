@@ -37,6 +37,9 @@ class CoachClient(discord.Client):
     """Nothing connects until :meth:`start` (or :meth:`login`) is called."""
 
     def __init__(self, coach: Coach, settings: Settings, *, sync_guild: int | None = None, **options: Any) -> None:
+        # The bot never joins voice, so discord.py's "PyNaCl / davey is not installed" warnings say nothing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(intents=discord.Intents.default(), allowed_mentions=NO_PINGS, **options)
         self.coach = coach
         self.settings = settings

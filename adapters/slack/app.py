@@ -11,6 +11,7 @@ import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -69,6 +70,26 @@ def honour_rate_limits(client: AsyncWebClient) -> AsyncWebClient:
     return client
 
 
+class _TokenGivenTwice(logging.Filter):
+    """Drops bolt's "As you gave `client` as well, `token` will be unused".
+
+    Bolt reads SLACK_BOT_TOKEN from the environment even when it is handed a client, and the
+    client it is handed was built from that very token: the warning is true of every start.
+    """
+
+    MESSAGE = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.MESSAGE
+
+
+def bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("coach.slack.bolt")
+    if not any(isinstance(f, _TokenGivenTwice) for f in logger.filters):
+        logger.addFilter(_TokenGivenTwice())
+    return logger
+
+
 def create_app(
     coach: Coach, settings: Settings, *, client: AsyncWebClient | None = None, inflight: InFlight | None = None
 ) -> AsyncApp:
@@ -76,7 +97,7 @@ def create_app(
     app = AsyncApp(
         client=honour_rate_limits(client) if client is not None else build_client(settings),
         signing_secret=settings.slack_signing_secret,
-        logger=logging.getLogger("coach.slack.bolt"),
+        logger=bolt_logger(),
         name="client-coach",
     )
     handlers = SlackHandlers(coach, inflight or InFlight())

@@ -238,3 +238,24 @@ async def test_serve_writes_a_heartbeat_that_says_connecting_until_the_gateway_i
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await serving
     assert not health_file.exists(), "a process that stopped leaves no heartbeat behind"
+
+
+async def test_a_clean_start_logs_no_voice_warnings(
+    api: FakeDiscord,
+    coach: Coach,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """discord.py warned about PyNaCl and davey (voice) on every start; the bot never uses voice."""
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    caplog.set_level(logging.DEBUG)
+    client = create_client(coach, settings)
+    try:
+        await client.login(TOKEN)
+        await client.setup_hook()
+    finally:
+        await client.close()
+    warnings = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == []

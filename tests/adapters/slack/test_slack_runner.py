@@ -273,3 +273,28 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is True
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"] and not home["messages_tab_read_only_enabled"]
+
+
+async def test_a_clean_start_logs_no_warnings(
+    fixture_kb: KnowledgeBase,
+    settings: Settings,
+    fake: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SLACK_BOT_TOKEN in the environment (as `coach serve slack` has it) made bolt warn "token will be unused"."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    caplog.set_level(logging.DEBUG)
+    settings = replace(settings, slack_app_token=APP_TOKEN, slack_signing_secret="")
+    coach = Coach(fixture_kb, SqliteStore(settings.db_path), settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_slack(coach, settings, http=False, host="", port=0, stop=stop))
+    try:
+        await fake.send_envelope({"type": "hello"})  # waits until the socket is up
+        await fake.wait_for("apps.connections.open")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    warnings = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == []
+    assert any("Socket Mode" in r.getMessage() for r in caplog.records), "the start itself was logged"
