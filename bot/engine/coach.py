@@ -23,6 +23,7 @@ from bot.engine.details import extract_details, looks_private
 from bot.engine.i18n import LANGS, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
+from bot.engine.pasted import Pasted, find_pasted
 from bot.engine.plan import order_problems
 from bot.engine.ratelimit import RateLimiter
 from bot.errors import StoreError
@@ -156,8 +157,11 @@ class Coach:
         prefs = await self.store.get_preferences(request.user_key)
         conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
         text = request.text or ""
-        command = None if request.action else parse_command(text)
-        lang, from_text = self._reply_lang(request, text, prefs, conv, is_command=command is not None)
+        command = None if request.action or request.client_words else parse_command(text)
+        pasted = None if request.action or command is not None else self._pasted(request, text)
+        # The reply is in the user's language: a client's words do not say what that is.
+        own = pasted.own if pasted is not None else text
+        lang, from_text = self._reply_lang(request, own, prefs, conv, is_command=command is not None)
         conv.lang = lang
 
         if request.action:
@@ -166,6 +170,8 @@ class Coach:
             reply = await self._command(request, command, lang, prefs)
             if command.name == "forget":
                 return reply
+        elif pasted is not None:
+            reply = await self._client_message(request, pasted, lang, conv)
         else:
             reply = await self._free_text(request, text, lang, from_text, conv, now)
         conv.updated_at = now
@@ -209,6 +215,29 @@ class Coach:
         result = result or match()
         conv.details.update(details)
         return await self._situation(request, result, lang, conv, text)
+
+    @staticmethod
+    def _pasted(request: Request, text: str) -> Pasted | None:
+        if request.client_words:
+            return Pasted(own="", client=text.strip()) if text.strip() else None
+        return find_pasted(text)
+
+    async def _client_message(self, request: Request, pasted: Pasted, lang: str, conv: Conversation) -> Reply:
+        """A client's message the user brought: the situation it shows, the advice, and a reply to send."""
+        # The situations are told from the freelancer's side ("my client won't pay"), so the client's own words
+        # ("we can't pay this month") are framed that way, in their language; the answer is in the user's.
+        client_lang = self.matcher.detector.detect(tokenize(clean(pasted.client))).lang or lang
+        text = f"{pasted.own}\n{t('client_frame', client_lang)} {pasted.client}".strip()
+        result = self.matcher.match(text, fallback_lang=lang)
+        if request.is_private:
+            # Names in the client's words are theirs (a signature, "I'm Ann"): only the From: line names the client.
+            found = {k: v for k, v in extract_details(pasted.client).items() if k not in ("client_name", "your_name")}
+            if pasted.sender:
+                found["client_name"] = pasted.sender
+            found.update(extract_details(pasted.own))
+            conv.details.update(found)
+        reply = await self._situation(request, result, lang, conv, text)
+        return replace(reply, notice=" ".join(n for n in (t("client_words", lang), reply.notice) if n))
 
     def _is_new_situation(self, result: MatchResult, conv: Conversation, text: str) -> bool:
         if result.decision == "several" and set(result.problems) - {conv.topic_id}:

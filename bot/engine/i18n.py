@@ -320,6 +320,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "language": {"en": "Language", "es": "Idioma", "ca": "Llengua", "fi": "Kieli"},
     "language_auto": {"en": "automatic", "es": "automático", "ca": "automàtica", "fi": "automaattinen"},
+    "client_words": {
+        "en": "I read the client's message as their words, not yours: here is what is going on and what to answer.",
+        "es": "He leído el mensaje del cliente como palabras suyas, no tuyas: esto es lo que pasa y qué responder.",
+        "ca": "He llegit el missatge del client com a paraules seves, no teves: això és el que passa i què respondre.",
+        "fi": "Luin asiakkaan viestin hänen sanoinaan, ei sinun: tässä mitä on meneillään ja mitä vastata.",
+    },
+    # Put before a client's words for matching: the situations are described from the freelancer's side.
+    "client_frame": {
+        "en": "my client sent me this message:",
+        "es": "mi cliente me ha enviado este mensaje:",
+        "ca": "el meu client m'ha enviat aquest missatge:",
+        "fi": "asiakas lähetti minulle tämän viestin:",
+    },
     "details_noted": {
         "en": "Got it. Here's the message with your details filled in:",
         "es": "Entendido. Aquí tienes el mensaje con tus datos:",
