@@ -10,7 +10,7 @@ from discord import app_commands
 
 from adapters.discord.commands import CoachGroup
 from adapters.discord.handler import DiscordHandler
-from adapters.discord.localization import CoachTranslator
+from adapters.discord.localization import COACH_ME, CoachTranslator
 from adapters.discord.render import NO_PINGS
 from adapters.discord.views import ActionButton
 from bot.engine.coach import Coach
@@ -47,6 +47,7 @@ class CoachClient(discord.Client):
         self.handler = DiscordHandler(coach)
         self.tree = CoachTree(self, self.handler)
         self.tree.add_command(CoachGroup(self.handler))
+        self.tree.add_command(app_commands.ContextMenu(name=COACH_ME, callback=self.handler.on_message_menu))
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CoachTranslator())

@@ -26,6 +26,7 @@ def interaction_request(
     action: str | None = None,
     is_private: bool = True,
     command: str | None = COMMAND,
+    client_words: bool = False,
 ) -> Request:
     """A slash command or a button press. ``command`` is set when the answer is shown only to the user."""
     user_id = str(interaction.user.id)
@@ -38,7 +39,19 @@ def interaction_request(
         locale=interaction.locale.value,
         command=command,
         action=action,
+        client_words=client_words,
     )
+
+
+def message_words(message: discord.Message) -> str:
+    """What a message says: its content, a forwarded message's content, or its embeds' text."""
+    if message.content.strip():
+        return message.content.strip()
+    forwarded = [snapshot.content for snapshot in message.message_snapshots if snapshot.content.strip()]
+    if forwarded:
+        return "\n\n".join(forwarded)
+    described = [embed.description or "" for embed in message.embeds]
+    return "\n\n".join(text for text in described if text.strip())
 
 
 def mention_pattern(bot_id: int) -> re.Pattern[str]:

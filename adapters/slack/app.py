@@ -25,11 +25,13 @@ from adapters.slack.inflight import InFlight
 from adapters.slack.render import render
 from adapters.slack.translate import (
     COMMAND_NAME,
+    MESSAGE_SHORTCUT,
     Incoming,
     from_action,
     from_command,
     from_direct_message,
     from_mention,
+    from_message_shortcut,
     incoming_for,
     is_share,
     share_target,
@@ -107,6 +109,7 @@ def create_app(
     app.event("app_home_opened")(handlers.on_home_opened)
     app.command(f"/{COMMAND_NAME}")(handlers.on_command)
     app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
+    app.message_shortcut(MESSAGE_SHORTCUT)(handlers.on_message_shortcut)
     app.error(handlers.on_error)
     return app
 
@@ -135,6 +138,12 @@ class SlackHandlers:
     async def on_action(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
         incoming = from_action(body)
+        if incoming is not None:
+            await self.answer(client, incoming)
+
+    async def on_message_shortcut(self, ack: AsyncAck, shortcut: Body, client: AsyncWebClient) -> None:
+        await ack()  # before the engine, as for /coach
+        incoming = from_message_shortcut(shortcut)
         if incoming is not None:
             await self.answer(client, incoming)
 

@@ -16,6 +16,7 @@ from bot.engine.messages import Request
 Payload = Mapping[str, Any]
 
 COMMAND_NAME = "coach"
+MESSAGE_SHORTCUT = "coach_me_on_this"  # the message shortcut's callback_id (deploy/slack-manifest.yaml)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,27 @@ def from_command(command: Payload) -> Incoming:
     return Incoming(request, Target(channel=channel, response_url=str(command["response_url"]), user=user))
 
 
+def message_text(message: Payload) -> str:
+    """A message's words: its text, or what a shared or forwarded message carries in its attachments."""
+    text = str(message.get("text") or "").strip()
+    if text:
+        return text
+    parts = [str(a.get("text") or a.get("fallback") or "") for a in message.get("attachments") or []]
+    return "\n\n".join(part.strip() for part in parts if part.strip())
+
+
+def from_message_shortcut(body: Payload) -> Incoming | None:
+    """"Coach me on this" on any message: its text is the client's words, the answer only the user sees."""
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("channel") or {}).get("id") or "")
+    if not user or not channel:
+        return None
+    text = unescape(message_text(body.get("message") or {}))
+    conversation = f"{channel}:{user}"
+    request = Request("slack", user, conversation, text, is_private=True, command=COMMAND_NAME, client_words=True)
+    return Incoming(request, Target(channel=channel, response_url=str(body.get("response_url") or ""), user=user))
+
+
 def from_action(body: Payload) -> Incoming | None:
     """A button press: the same conversation, and the same place, as the message it was on."""
     pressed = body.get("actions") or []
@@ -165,6 +187,8 @@ def incoming_for(body: Payload, bot_user_id: str) -> Incoming | None:
         return None
     if body.get("type") == "block_actions":
         return from_action(body)
+    if body.get("type") == "message_action":
+        return from_message_shortcut(body)
     if "command" in body and "response_url" in body and "user_id" in body and "channel_id" in body:
         return from_command(body)
     return None

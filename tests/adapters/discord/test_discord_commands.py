@@ -243,8 +243,14 @@ async def test_sync_guild_syncs_localised_commands_to_that_guild_at_setup(
 
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    (group,) = put.body
+    group, menu = put.body
     assert group["name"] == "coach"
+    assert (menu["name"], menu["type"]) == ("Coach me on this", 3)  # a message context menu
+    assert menu["name_localizations"] == {
+        "es-ES": "Asesórame sobre esto",
+        "es-419": "Asesórame sobre esto",
+        "fi": "Neuvo minua tästä",
+    }
     subcommands = {option["name"]: option for option in group["options"]}
     assert set(subcommands) == {"ask", "topic", "tip", "topics", "lang", "forget", "help"}
     ask = subcommands["ask"]

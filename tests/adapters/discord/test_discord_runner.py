@@ -100,7 +100,7 @@ def test_invite_url_without_a_usable_id_is_a_config_error(settings: Settings, cl
 async def test_sync_pushes_the_commands_globally_over_rest_only(api: FakeDiscord, coach: Coach) -> None:
     names = await _sync(create_client(coach, Settings()), TOKEN)
 
-    assert names == ["coach"]
+    assert names == ["coach", "Coach me on this"]
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/commands"
     assert not api.calls("GET", r"^/gateway")  # logged in over REST, never connected to the gateway

@@ -320,6 +320,42 @@ def action_payload(
     return payload
 
 
+def message_shortcut_payload(
+    text: str,
+    response_url: str,
+    *,
+    user: str = "U1",
+    author: str = "U9",
+    channel: str = "C1",
+    callback_id: str = "coach_me_on_this",
+    **message_extra: Any,
+) -> dict[str, Any]:
+    """A message shortcut ("Coach me on this") picked from the "More actions" menu of someone's message."""
+    return {
+        "type": "message_action",
+        "token": "legacy-verification-token",
+        "action_ts": "1700000010.000100",
+        "team": {"id": TEAM, "domain": "test"},
+        "user": {"id": user, "username": "freelancer", "team_id": TEAM, "name": "freelancer"},
+        "channel": {"id": channel, "name": "directmessage" if channel.startswith("D") else "general"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": "123.456.ghi",
+        "response_url": response_url,
+        "message_ts": "1700000009.000100",
+        "message": {
+            "type": "message",
+            "user": author,
+            "ts": "1700000009.000100",
+            "text": text,
+            "team": TEAM,
+            "client_msg_id": "9d5f3c8a-0000-4000-8000-000000000001",
+            **message_extra,
+        },
+    }
+
+
 def action_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 

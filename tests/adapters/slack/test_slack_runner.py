@@ -20,7 +20,7 @@ from adapters.slack.app import build_client
 from adapters.slack.checkins import deliver_due_checkins
 from adapters.slack.inflight import InFlight
 from adapters.slack.runner import build_http_app, check_tokens, run_slack, serve_slack
-from adapters.slack.translate import COMMAND_NAME
+from adapters.slack.translate import COMMAND_NAME, MESSAGE_SHORTCUT
 from bot.engine.coach import Coach
 from bot.engine.messages import Request
 from bot.errors import ConfigError
@@ -257,6 +257,9 @@ async def test_due_checkins_are_sent_to_the_users_dm(
 def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     manifest = yaml.safe_load((Path(__file__).parents[3] / "deploy" / "slack-manifest.yaml").read_text())
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == [f"/{COMMAND_NAME}"]
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", MESSAGE_SHORTCUT)
+    assert len(shortcut["description"]) <= 150 and len(shortcut["name"]) <= 25
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention",
         "message.im",
