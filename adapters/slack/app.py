@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.dedup import EventDeduplication
+from adapters.slack.dedup import EVENT_CLAIM_TTL, EventDeduplication
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
@@ -32,6 +32,7 @@ from adapters.slack.translate import (
     from_direct_message,
     from_mention,
     from_message_shortcut,
+    from_thread_reply,
     incoming_for,
     is_share,
     share_target,
@@ -126,10 +127,23 @@ class SlackHandlers:
         if incoming is not None:
             await self.answer(client, incoming)
 
-    async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         incoming = from_direct_message(event, context.bot_user_id or "")
         if incoming is not None:
             await self.answer(client, incoming)
+            return
+        follow_up = from_thread_reply(event, context.bot_user_id or "")
+        if follow_up is not None and await self._continues(follow_up, str(body.get("event_id") or "")):
+            await self.answer(client, follow_up)
+
+    async def _continues(self, incoming: Incoming, event_id: str) -> bool:
+        """A thread reply is answered only from someone the coach is already talking with in that thread."""
+        try:
+            if not await self.coach.in_conversation(incoming.request):
+                return False  # read, never written: the message is ignored and nothing about it is kept
+            return not event_id or await self.coach.store.claim_event(event_id, EVENT_CLAIM_TTL)
+        except StoreError:
+            return False  # without the store there is no telling whether the coach is in that thread
 
     async def on_command(self, ack: AsyncAck, command: Body, client: AsyncWebClient) -> None:
         await ack()  # before the engine: Slack gives up after 3 seconds

@@ -14,6 +14,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from adapters.slack.translate import is_channel_message
 from bot.errors import StoreError
 from bot.store.base import Store
 
@@ -35,7 +36,8 @@ class EventDeduplication(AsyncMiddleware):
         next: Callable[[], Awaitable[BoltResponse]],  # bolt's parameter name
     ) -> BoltResponse | None:
         event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
-        if not isinstance(event_id, str) or not event_id:
+        if not isinstance(event_id, str) or not event_id or is_channel_message(req.body):
+            # Channel messages are mostly none of the coach's: the thread follow-up handler claims the few it answers.
             return await next()
         try:
             first = await self.store.claim_event(event_id, self.ttl)

@@ -102,6 +102,34 @@ def from_direct_message(event: Payload, bot_user_id: str) -> Incoming | None:
     return Incoming(request, Target(channel=channel, thread_ts=str(thread_ts) if thread_ts else None))
 
 
+def from_thread_reply(event: Payload, bot_user_id: str) -> Incoming | None:
+    """A plain reply in a channel thread (message.channels / message.groups), as a follow-up *candidate*.
+
+    Whether the coach is part of that thread with this person is for the store to say; anything
+    that is not a reply in a thread, or that mentions the bot (app_mention answers it), is None.
+    """
+    if event.get("channel_type") not in ("channel", "group"):
+        return None
+    user = _from_someone(event, bot_user_id)
+    channel = str(event.get("channel") or "")
+    thread_ts, ts = str(event.get("thread_ts") or ""), str(event.get("ts") or "")
+    if user is None or not channel or not thread_ts or thread_ts == ts:
+        return None
+    raw = str(event.get("text") or "")
+    if bot_user_id and f"<@{bot_user_id}" in raw:
+        return None
+    request = Request("slack", user, f"{channel}:{thread_ts}", user_text(raw, bot_user_id), is_private=False)
+    return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
+
+
+def is_channel_message(body: Payload) -> bool:
+    """A message event from a channel (not a DM): most are none of the coach's business."""
+    event = body.get("event") or {}
+    return body.get("type") == "event_callback" and event.get("type") == "message" and event.get(
+        "channel_type"
+    ) in ("channel", "group")
+
+
 def from_command(command: Payload) -> Incoming:
     user, channel = str(command["user_id"]), str(command["channel_id"])
     text = unescape(str(command.get("text") or "")).strip()
@@ -183,7 +211,7 @@ def incoming_for(body: Payload, bot_user_id: str) -> Incoming | None:
         if event.get("type") == "app_mention":
             return from_mention(event, bot_user_id)
         if event.get("type") == "message":
-            return from_direct_message(event, bot_user_id)
+            return from_direct_message(event, bot_user_id) or from_thread_reply(event, bot_user_id)
         return None
     if body.get("type") == "block_actions":
         return from_action(body)

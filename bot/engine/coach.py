@@ -149,6 +149,15 @@ class Coach:
             out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id))
         return out
 
+    async def in_conversation(self, request: Request) -> bool:
+        """True when this user has a live conversation with the coach where ``request`` happens (a thread).
+
+        Only reads: for the platforms to tell a follow-up from chatter the coach must leave alone.
+        """
+        now = self.clock()
+        found = await self.store.get_conversation(request.conversation_key, now, self.settings.conversation_ttl)
+        return found is not None
+
     # -- the conversation ------------------------------------------------------------
 
     async def _handle(self, request: Request) -> Reply:

@@ -249,6 +249,35 @@ def direct_message(
     }
 
 
+def channel_message(
+    text: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str = "1700000005.000100",
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A message.channels (or, with channel_type "group", message.groups) event: a channel message or thread reply."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "team": TEAM,
+        "client_msg_id": f"c0ffee00-0000-4000-8000-{ts.replace('.', '')[-12:]}",
+        **extra,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+        event["parent_user_id"] = user
+    return event
+
+
 def command_body(text: str, response_url: str, *, user: str = "U1", channel: str = "C1") -> str:
     return urlencode(
         {

@@ -262,11 +262,15 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     assert len(shortcut["description"]) <= 150 and len(shortcut["name"]) <= 25
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention",
+        "message.channels",
+        "message.groups",
         "message.im",
         "app_home_opened",
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
+        "channels:history",
+        "groups:history",
         "chat:write",
         "commands",
         "im:history",
