@@ -30,6 +30,7 @@ from adapters.slack.translate import (
     from_action,
     from_command,
     from_direct_message,
+    from_home_setting,
     from_mention,
     from_message_shortcut,
     from_thread_reply,
@@ -151,6 +152,12 @@ class SlackHandlers:
 
     async def on_action(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
+        setting = from_home_setting(body)
+        if setting is not None:
+            async with self.inflight.track():
+                await self.coach.handle(setting.request)
+                await self.publish_home(client, setting.request.user_id)
+            return
         incoming = from_action(body)
         if incoming is not None:
             await self.answer(client, incoming)
@@ -166,9 +173,16 @@ class SlackHandlers:
         if event.get("tab") != "home" or not isinstance(user, str):
             return
         async with self.inflight.track():
-            chosen = await self._saved_lang(user)
-            lang = chosen or self.coach.settings.default_lang
-            await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen))
+            await self.publish_home(client, user)
+
+    async def publish_home(self, client: AsyncWebClient, user: str) -> None:
+        chosen = await self._saved_lang(user)
+        lang = chosen or self.coach.settings.default_lang
+        try:
+            checkins = await self.coach.open_checkins(f"slack:{user}")
+        except StoreError:
+            checkins = []
+        await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen, checkins))
 
     async def answer(self, client: AsyncWebClient, incoming: Incoming) -> None:
         async with self.inflight.track():

@@ -16,6 +16,7 @@ from bot.engine.messages import Request
 Payload = Mapping[str, Any]
 
 COMMAND_NAME = "coach"
+HOME_LANG_ACTION = "home_lang"  # the App Home language menu
 MESSAGE_SHORTCUT = "coach_me_on_this"  # the message shortcut's callback_id (deploy/slack-manifest.yaml)
 
 
@@ -187,6 +188,27 @@ def from_action(body: Payload) -> Incoming | None:
     request = _action_request(user, f"{channel}:{thread_ts}", False, action_id)
     # A button on a public answer: whoever pressed it gets their answer privately, in that thread.
     return Incoming(request, Target(channel=channel, thread_ts=thread_ts or None, user=user))
+
+
+def from_home_setting(body: Payload) -> Incoming | None:
+    """A setting changed on the App Home tab (the language menu, a check-in's Cancel); None for anything else.
+
+    The answer is the Home tab itself, published again: nothing goes to the DM.
+    """
+    pressed = body.get("actions") or []
+    user = str((body.get("user") or {}).get("id") or "")
+    if not pressed or not user or (body.get("container") or {}).get("type") != "view":
+        return None
+    action = pressed[0]
+    conversation = f"home:{user}"
+    if action.get("action_id") == HOME_LANG_ACTION:
+        code = str((action.get("selected_option") or {}).get("value") or "")
+        request = Request("slack", user, conversation, f"lang {code}", is_private=True, command=COMMAND_NAME)
+        return Incoming(request, Target(dm_user=user))
+    action_id = str(action.get("value") or action.get("action_id") or "")
+    if action_id.startswith("cancel:"):
+        return Incoming(_action_request(user, conversation, True, action_id), Target(dm_user=user))
+    return None
 
 
 def _action_request(user: str, conversation_id: str, is_private: bool, action_id: str) -> Request:

@@ -43,6 +43,7 @@ log = logging.getLogger("coach.engine")
 NEW_SITUATION_SCORE = 0.5
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
+AUTOMATIC = frozenset({"auto", "automatic", "automático", "automàtica", "automaattinen"})  # "lang auto"
 
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
@@ -148,6 +149,10 @@ class Coach:
             platform = cast(Platform, checkin.platform)
             out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id))
         return out
+
+    async def open_checkins(self, user_key: str) -> list[Checkin]:
+        """The user's check-ins still to come (for a home screen), on topics that still exist."""
+        return [c for c in await self.store.user_checkins(user_key) if c.topic_id in self.kb.topics]
 
     async def in_conversation(self, request: Request) -> bool:
         """True when this user has a live conversation with the coach where ``request`` happens (a thread).
@@ -362,6 +367,9 @@ class Coach:
             days, _, tid = rest.partition(":")
             if tid in self.kb.topics and days.isdigit():
                 return await self._schedule_checkin(request, self.kb.topics[tid], float(days), lang, conv, now)
+        if kind == "cancel" and rest:
+            cancelled = await self.store.cancel_checkin(request.user_key, rest)
+            return compose.message("confirmation", lang, t("checkin_cancelled" if cancelled else "checkin_gone", lang))
         if kind == "outcome":
             verdict, _, tid = rest.partition(":")
             if tid in self.kb.topics:
@@ -408,6 +416,9 @@ class Coach:
         if command.name == "tip":
             return self._tip(command.argument, lang)
         if command.name == "lang":
+            if command.argument.strip().casefold() in AUTOMATIC:
+                await self.store.set_preferences(request.user_key, replace(prefs, lang=None))
+                return compose.message("confirmation", lang, t("lang_auto_set", lang))
             code = language_code(command.argument)
             if code is None:
                 return compose.message("help", lang, t("lang_usage", lang))
