@@ -20,9 +20,15 @@ from bot.settings import Settings
 log = logging.getLogger("coach.discord")
 
 
+# Installed to a server or to a user's own account; usable in servers, in DMs with the bot, and (for a
+# user install) in the user's other DMs and group DMs, where only the user sees the answers.
+INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
+CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+
+
 class CoachTree(app_commands.CommandTree[discord.Client]):
     def __init__(self, client: discord.Client, handler: DiscordHandler) -> None:
-        super().__init__(client)
+        super().__init__(client, allowed_installs=INSTALLS, allowed_contexts=CONTEXTS)
         self.handler = handler
 
     async def on_error(

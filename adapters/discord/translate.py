@@ -15,8 +15,17 @@ _CONVERSATION_MESSAGES = (discord.MessageType.default, discord.MessageType.reply
 
 
 def in_bot_dm(interaction: discord.Interaction[Any]) -> bool:
-    """The interaction happened in the user's direct messages with the bot (a private place already)."""
-    return interaction.guild_id is None and isinstance(interaction.channel, discord.DMChannel)
+    """The interaction happened in the user's direct messages with the bot (a private place already).
+
+    With the app installed to a user's account, /coach also works in their DMs with other people
+    (Discord's "private channel" context): those are not private from the other person.
+    """
+    if interaction.guild_id is not None:
+        return False
+    context = interaction.context
+    if context.guild or context.dm_channel or context.private_channel:
+        return context.dm_channel
+    return isinstance(interaction.channel, discord.DMChannel)
 
 
 def interaction_request(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
@@ -446,9 +446,10 @@ class Coach:
             return self.kb.topics[name]
         choices = {f"{tp.in_lang(code).title}": tp.id for tp in self.kb.topics.values() for code in LANGS}
         choices.update({tid.replace("-", " "): tid for tid in self.kb.topics})
-        found = process.extractOne(
-            name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80
-        )
+        exact = {title.casefold(): tid for title, tid in choices.items()}.get(" ".join(name.casefold().split()))
+        if exact is not None:
+            return self.kb.topics[exact]
+        found = process.extractOne(name, list(choices), scorer=fuzz.WRatio, score_cutoff=80)
         return self.kb.topics[choices[found[0]]] if found else None
 
     def topic_choices(self, typed: str, lang: str, limit: int = 25) -> list[Choice]:

@@ -18,6 +18,7 @@ from tests.adapters.discord.discord_fake_api import (
     APP_ID,
     GUILD_ID,
     TOKEN,
+    USER_ID,
     FakeDiscord,
     Recorded,
     autocomplete,
@@ -25,6 +26,7 @@ from tests.adapters.discord.discord_fake_api import (
     deliver_interaction,
     settle,
     slash,
+    user,
 )
 
 EPHEMERAL = 64
@@ -279,6 +281,34 @@ async def test_in_the_bots_dm_command_answers_stay_in_the_history(bot: CoachClie
     reply = assert_deferred_then_followed_up(api, flags=0)
     assert reply.body["embeds"][0]["title"] == "Late payment"
     assert not any(button.startswith("share:") for button in custom_ids(reply))
+
+
+def user_installed(payload: dict[str, Any], *, context: int) -> dict[str, Any]:
+    """The same interaction from the app installed to the user's account (integration type 1)."""
+    return {**payload, "context": context, "authorizing_integration_owners": {"1": str(USER_ID)}}
+
+
+async def test_installed_to_an_account_in_a_dm_with_someone_else_answers_only_the_user(
+    bot: CoachClient, api: FakeDiscord
+) -> None:
+    payload = slash("ask", {"situation": "my client won't pay my invoice"}, in_dm=True)
+    friend = user(888888888888888888, "friend")
+    payload["channel"] = {**payload["channel"], "id": "999999999999999999", "recipients": [friend]}
+    payload["channel_id"] = "999999999999999999"
+    await run(bot, user_installed(payload, context=2))  # 2: a private channel, not the bot's DM
+
+    reply = assert_deferred_then_followed_up(api, flags=EPHEMERAL)
+    assert reply.body["embeds"][0]["title"] == "Late payment"
+
+
+async def test_installed_to_an_account_in_a_server_without_the_bot(bot: CoachClient, api: FakeDiscord) -> None:
+    payload = user_installed(slash("topic", {"name": "Pago atrasado"}), context=0)
+    payload["app_permissions"] = "0"  # the bot is not a member: only the interaction itself can answer
+    await run(bot, payload)
+
+    reply = assert_deferred_then_followed_up(api)
+    assert reply.body["embeds"][0]["title"] == "Late payment"
+    assert api.channel_messages() == []
 
 
 async def test_a_failing_autocomplete_is_logged_and_offers_nothing(
