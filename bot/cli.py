@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from bot.errors import CoachError, ConfigError, KnowledgeError
-from bot.kb.export import export_knowledge
+from bot.kb.export import export_knowledge, with_refines
 from bot.kb.load import check_knowledge
 from bot.settings import LANG_CHOICES, Settings, load_env_file
 from bot.store.null import NullStore as _NoStore
@@ -28,6 +28,7 @@ class UsageError(CoachError):
 
 if TYPE_CHECKING:
     from bot.engine.coach import Coach
+    from bot.kb.model import KnowledgeBase
     from bot.matching.matcher import Matcher
 
 
@@ -62,10 +63,15 @@ def _load(settings: Settings) -> Coach:
 
 
 def _matcher(settings: Settings) -> Matcher:
+    return _matcher_and_kb(settings)[0]
+
+
+def _matcher_and_kb(settings: Settings) -> tuple[Matcher, KnowledgeBase]:
     from bot.engine.coach import matcher_for
     from bot.matching.compiled import load_compiled
 
-    return matcher_for(load_compiled(settings.knowledge_dirs), settings)
+    compiled = load_compiled(settings.knowledge_dirs)
+    return matcher_for(compiled, settings), compiled.kb
 
 
 def _clean(text: str) -> str:
@@ -90,11 +96,12 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch:
         if args.text not in (None, "-"):
             raise UsageError("with --batch, pass - (queries are read from standard input, one per line)")
-        matcher = _matcher(settings)
+        matcher, kb = _matcher_and_kb(settings)
         _json_out()
         for query in _lines(sys.stdin.buffer):
             result = matcher.match(query, lang=lang)
-            sys.stdout.write(json.dumps(result.to_json(args.top), ensure_ascii=False) + "\n")
+            data = with_refines(kb, result.to_json(args.top))
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         return 0
     if args.text is None:
@@ -102,10 +109,11 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     text = _clean(args.text)
     if not text.strip():
         raise CoachError("nothing to match: TEXT is empty")
-    result = _matcher(settings).match(text, lang=lang)
+    matcher, kb = _matcher_and_kb(settings)
+    result = matcher.match(text, lang=lang)
     if args.json:
         _json_out()
-        print(json.dumps(result.to_json(args.top), ensure_ascii=False))
+        print(json.dumps(with_refines(kb, result.to_json(args.top)), ensure_ascii=False))
     else:
         print(f"{result.decision} [{result.lang}] problems={list(result.problems)}")
         for m in result.matches[: args.top]:
@@ -123,7 +131,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise CoachError('nothing to answer: describe the situation, e.g. coach ask "my client won\'t pay"')
     coach = Coach.from_settings(settings, store=_NoStore())
     reply = coach.answer_without_memory(Request("cli", "local", "ask", text, True), lang=args.lang)
-    print(render_plain(reply, numbered_options=False))
+    print(render_plain(reply, numbered_options=False, listed_options=True))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from pathlib import Path
 
 from bot.errors import CoachError, ConfigError
@@ -74,24 +75,28 @@ def _store_status(settings: Settings) -> tuple[str, str, str]:
     except CoachError as exc:
         return FAIL, f"store at {_redact(where)}", str(exc)
 
-    async def ping() -> bool:
+    async def check() -> str | None:
         try:
-            return await store.ping()
+            return await store.problem()
         finally:
             await store.close()
 
-    if asyncio.run(ping()):
+    problem = asyncio.run(check())
+    if problem is None:
         return OK, f"store at {_redact(where)}", ""
-    return (
-        FAIL,
-        f"store at {_redact(where)}",
-        "not reachable: check COACH_STORE_URL / COACH_DB_PATH and that the server runs",
-    )
+    return FAIL, f"store at {_redact(where)}", _redact(problem)
+
+
+_SECRET_PARAM = re.compile(r"([?&;](?:password|passwd|pass|pwd|secret|token|auth)=)[^&;#\s]*", re.IGNORECASE)
+_USERINFO = re.compile(r"(://)([^/?#\s]*)@")
 
 
 def _redact(url: str) -> str:
-    """Hide a password in a store URL."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    """Hide credentials in a store URL: ``user:password@`` and ``?password=`` (and the like)."""
+    url = _USERINFO.sub(lambda m: m.group(1) + _hide_userinfo(m.group(2)) + "@", url)
+    return _SECRET_PARAM.sub(r"\1***", url)
+
+
+def _hide_userinfo(userinfo: str) -> str:
+    user, has_password, _ = userinfo.partition(":")
+    return f"{user}:***" if has_password and user else "***"

@@ -70,6 +70,7 @@ class Settings:
     max_message_chars: int = 4000
     rate_limit_burst: int = 10
     rate_limit_per_minute: float = 20.0
+    store_timeout: float = 5.0
     log_level: str = "INFO"
     log_format: str = "text"
     slack_bot_token: str = ""
@@ -107,6 +108,7 @@ class Settings:
             max_message_chars=_int(env, "COACH_MAX_MESSAGE_CHARS", 4000, minimum=100),
             rate_limit_burst=_int(env, "COACH_RATE_LIMIT_BURST", 10, minimum=1),
             rate_limit_per_minute=_float(env, "COACH_RATE_LIMIT_PER_MINUTE", 20.0),
+            store_timeout=_float(env, "COACH_STORE_TIMEOUT", 5.0),
             log_level=log_level,
             log_format=log_format,
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),

@@ -19,6 +19,8 @@ from bot.settings import Settings
 
 log = logging.getLogger("coach.discord")
 
+SHUTDOWN_GRACE = 20.0  # seconds for answers already being written, as in Slack mode
+
 
 # Installed to a server or to a user's own account; usable in servers, in DMs with the bot, and (for a
 # user install) in the user's other DMs and group DMs, where only the user sees the answers.
@@ -77,6 +79,17 @@ class CoachClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message, self.user)
+
+    async def close_gracefully(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """SIGTERM: take no new events, let the answers being written finish (up to ``grace`` s), then close.
+
+        Closing at once dropped the HTTP session under a deferred ``/coach ask``, which then never got its
+        follow-up.
+        """
+        self.handler.closing = True
+        if not await self.handler.inflight.wait_idle(grace):
+            log.warning("%d answer(s) still running at shutdown were abandoned", self.handler.inflight.running)
+        await self.close()
 
 
 class ShardedCoachClient(CoachClient, discord.AutoShardedClient):

@@ -18,29 +18,44 @@ from adapters.discord.render import NO_PINGS, Outbound, render
 from adapters.discord.translate import in_bot_dm, interaction_request, message_request, message_words
 from bot.engine.coach import Coach
 from bot.engine.i18n import LANGS, t
-from bot.engine.messages import Reply
+from bot.engine.messages import Reply, Request
 from bot.errors import StoreError
+from bot.inflight import InFlight
 
 log = logging.getLogger("coach.discord")
 
 Interaction = discord.Interaction[Any]
 EVENT_TTL = 3600.0  # how long a handled event id is remembered, against double delivery
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code: "Interaction has already been acknowledged"
 
 
 class DiscordHandler:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
+        self.inflight = InFlight()  # answers being written, for a graceful shutdown
+        self.closing = False  # set on SIGTERM: new events are no longer taken
+
+    def _refuse_while_closing(self, what: str) -> bool:
+        if self.closing:
+            log.info("shutting down: a new %s was not taken", what)
+        return self.closing
 
     # -- slash commands ------------------------------------------------------------------
 
     async def on_command(self, interaction: Interaction, *, text: str = "", action: str | None = None) -> None:
-        """Defer at once (the engine may take longer than Discord's 3 s), then follow up."""
-        if not await self._first_delivery(f"interaction:{interaction.id}"):
+        """Defer at once (the engine may take longer than Discord's 3 s), then follow up.
+
+        Nothing comes before the defer, the store least of all: Discord accepts one response per interaction,
+        so the defer itself is the claim. A second process with the same token gets "already acknowledged".
+        """
+        if self._refuse_while_closing("command"):
             return
-        ephemeral = not in_bot_dm(interaction)
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-        reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
-        await self._follow_up(interaction, reply, ephemeral=ephemeral)
+        async with self.inflight.track():
+            ephemeral = not in_bot_dm(interaction)
+            if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+                return
+            reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
+            await self._follow_up(interaction, reply, ephemeral=ephemeral)
 
     async def on_message_menu(self, interaction: Interaction, message: discord.Message) -> None:
         """Apps → "Coach me on this": the chosen message is the client's words; only the user sees the answer."""
@@ -67,14 +82,19 @@ class DiscordHandler:
     # -- buttons ---------------------------------------------------------------------------
 
     async def on_button(self, interaction: Interaction, action: str) -> None:
+        if self._refuse_while_closing("button press"):
+            return
+        async with self.inflight.track():
+            await self._button(interaction, action)
+
+    async def _button(self, interaction: Interaction, action: str) -> None:
         try:
-            if not await self._first_delivery(f"interaction:{interaction.id}"):
-                return
             if action.startswith("share:"):
                 await self._share(interaction, action)
                 return
             ephemeral = not in_bot_dm(interaction)
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            if not await self._defer(interaction, thinking=True, ephemeral=ephemeral):
+                return
             reply = await self.coach.handle(interaction_request(interaction, action=action))
             await self._follow_up(interaction, reply, ephemeral=ephemeral)
         except Exception:
@@ -83,7 +103,8 @@ class DiscordHandler:
 
     async def _share(self, interaction: Interaction, action: str) -> None:
         """Post the public version of the advice in the channel, as a normal (non-ephemeral) follow-up."""
-        await interaction.response.defer()
+        if not await self._defer(interaction):
+            return
         request = interaction_request(interaction, action=action, is_private=False, command=None)
         reply = await self.coach.handle(request)
         await self._follow_up(interaction, reply, ephemeral=reply.kind != "advice", allow_share=False)
@@ -92,7 +113,13 @@ class DiscordHandler:
 
     async def on_message(self, message: discord.Message, me: discord.ClientUser | None) -> None:
         request = message_request(message, me.id) if me is not None else None
-        if request is None or not await self._first_delivery(f"message:{message.id}"):
+        if request is None or self._refuse_while_closing("message"):
+            return
+        async with self.inflight.track():
+            await self._answer_message(message, request)
+
+    async def _answer_message(self, message: discord.Message, request: Request) -> None:
+        if not await self._first_delivery(f"message:{message.id}"):
             return
         reference = None if request.is_private else message.to_reference(fail_if_not_exists=False)
         try:
@@ -150,6 +177,20 @@ class DiscordHandler:
         except StoreError:
             return self.locale_lang(interaction)
         return prefs.lang or self.locale_lang(interaction)
+
+    async def _defer(self, interaction: Interaction, *, thinking: bool = False, ephemeral: bool = False) -> bool:
+        """Acknowledge the interaction; False when it already was (another process with this token took it)."""
+        try:
+            await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
+        except discord.InteractionResponded:
+            log.info("interaction %s was already acknowledged; ignored", interaction.id)
+            return False
+        except discord.HTTPException as exc:
+            if exc.code == ALREADY_ACKNOWLEDGED:
+                log.info("interaction %s was acknowledged by another process; ignored", interaction.id)
+                return False
+            raise
+        return True
 
     async def _first_delivery(self, event: str) -> bool:
         """False when another process (same token, shared store) already took this event."""

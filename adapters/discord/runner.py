@@ -17,7 +17,7 @@ from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
 from bot.health import start_heartbeat
-from bot.reload import reload_knowledge, watch_knowledge
+from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 
 log = logging.getLogger("coach.discord")
@@ -45,16 +45,18 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
     try:
         client = create_client(coach, settings, sync_guild=sync_guild)
         async with client:
-            _handle_signals(client, coach)
+            reloader = Reloader(coach)
+            _handle_signals(client, reloader)
             tasks = [asyncio.create_task(CheckinDelivery(client, coach).run_forever(), name="coach-checkins")]
             if watch:
-                tasks.append(asyncio.create_task(watch_knowledge(coach), name="coach-watch"))
+                tasks.append(asyncio.create_task(watch_knowledge(coach, reloader=reloader), name="coach-watch"))
 
             async def check() -> tuple[bool, str]:
                 if client.is_closed() or not client.is_ready():
                     return False, "not connected to Discord's gateway (yet)"
-                if not await coach.store.ping():
-                    return False, "the store is not reachable"
+                problem = await coach.store.problem()
+                if problem is not None:
+                    return False, problem
                 return True, "connected to Discord, store reachable"
 
             beat = start_heartbeat(settings.health_file, "discord", check)
@@ -71,6 +73,7 @@ async def _serve(coach: Coach, settings: Settings, token: str, sync_guild: int |
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await reloader.close()
     finally:
         await coach.close()
 
@@ -81,12 +84,18 @@ def _api_base() -> str:
     return str(Route.BASE)
 
 
-def _handle_signals(client: discord.Client, coach: Coach) -> None:
-    """SIGTERM closes the client gracefully; SIGHUP reloads the knowledge (validated first)."""
+def _handle_signals(client: CoachClient, reloader: Reloader) -> None:
+    """SIGTERM lets answers in progress finish, then closes; SIGHUP reloads the knowledge (off the loop)."""
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def terminate() -> None:
+        if not closing:  # a second SIGTERM changes nothing
+            closing.append(loop.create_task(client.close_gracefully(), name="coach-shutdown"))
+
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows, not outside the main thread
-        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
-        loop.add_signal_handler(signal.SIGHUP, lambda: reload_knowledge(coach))
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+        loop.add_signal_handler(signal.SIGHUP, reloader.request)
 
 
 def sync_commands(settings: Settings) -> None:

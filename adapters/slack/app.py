@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.dedup import EVENT_CLAIM_TTL, EventDeduplication
+from adapters.slack.dedup import EventDeduplication, event_claim
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
@@ -38,6 +38,7 @@ from adapters.slack.translate import (
     is_share,
     share_target,
 )
+from adapters.slack.verify import StrictRequestVerification, is_verified
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
 from bot.engine.messages import Reply
@@ -101,11 +102,15 @@ def create_app(
     app = AsyncApp(
         client=honour_rate_limits(client) if client is not None else build_client(settings),
         signing_secret=settings.slack_signing_secret,
+        # bolt's own check crashes on a malformed timestamp (and then runs the error handler on the unverified
+        # body) and logs the body of every rejected request: ours replaces it, in the same place.
+        request_verification_enabled=False,
+        before_authorize=StrictRequestVerification(settings.slack_signing_secret),
         logger=bolt_logger(),
         name="client-coach",
     )
     handlers = SlackHandlers(coach, inflight or InFlight())
-    app.use(EventDeduplication(coach.store))
+    app.use(EventDeduplication())
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.event("app_home_opened")(handlers.on_home_opened)
@@ -126,23 +131,24 @@ class SlackHandlers:
     async def on_mention(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         incoming = from_mention(event, context.bot_user_id or "")
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
 
-    async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         incoming = from_direct_message(event, context.bot_user_id or "")
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
             return
         follow_up = from_thread_reply(event, context.bot_user_id or "")
-        if follow_up is not None and await self._continues(follow_up, str(body.get("event_id") or "")):
-            await self.answer(client, follow_up)
+        if follow_up is not None and await self._continues(follow_up):
+            await self.answer(client, follow_up, context)  # claimed there, like any event it answers
 
-    async def _continues(self, incoming: Incoming, event_id: str) -> bool:
-        """A thread reply is answered only from someone the coach is already talking with in that thread."""
+    async def _continues(self, incoming: Incoming) -> bool:
+        """A thread reply is answered only from someone the coach is already talking with in that thread.
+
+        Only reads: any other channel message is ignored, and nothing about it is kept (not even its event id).
+        """
         try:
-            if not await self.coach.in_conversation(incoming.request):
-                return False  # read, never written: the message is ignored and nothing about it is kept
-            return not event_id or await self.coach.store.claim_event(event_id, EVENT_CLAIM_TTL)
+            return await self.coach.in_conversation(incoming.request)
         except StoreError:
             return False  # without the store there is no telling whether the coach is in that thread
 
@@ -168,11 +174,13 @@ class SlackHandlers:
         if incoming is not None:
             await self.answer(client, incoming)
 
-    async def on_home_opened(self, event: Body, client: AsyncWebClient) -> None:
+    async def on_home_opened(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         user = event.get("user")
         if event.get("tab") != "home" or not isinstance(user, str):
             return
-        async with self.inflight.track():
+        async with self.inflight.track(), event_claim(self.coach.store, context) as first:
+            if not first:
+                return
             await self.publish_home(client, user)
 
     async def publish_home(self, client: AsyncWebClient, user: str) -> None:
@@ -184,8 +192,11 @@ class SlackHandlers:
             checkins = []
         await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen, checkins))
 
-    async def answer(self, client: AsyncWebClient, incoming: Incoming) -> None:
-        async with self.inflight.track():
+    async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
+        """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
+        async with self.inflight.track(), event_claim(self.coach.store, context) as first:
+            if not first:
+                return
             target, request = incoming.target, incoming.request
             if not target.channel and not target.response_url:
                 # A button on the Home tab: the conversation is the DM, so name it before the engine sees it.
@@ -199,7 +210,14 @@ class SlackHandlers:
                 await deliver(client, target, render(reply))
 
     async def on_error(self, error: Exception, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
-        """Log with the traceback; tell the user sorry, never what broke."""
+        """Log with the traceback; tell the user sorry, never what broke.
+
+        Only for a request whose signature was verified: bolt also calls this when its own middleware fails,
+        and then the body may be anyone's (a forged channel, ``response_url`` or user id).
+        """
+        if not is_verified(context):
+            log.warning("a Slack request failed before it was verified (%s); nothing sent", type(error).__name__)
+            return
         log.error("a Slack handler failed (%s)", type(error).__name__, exc_info=error)
         incoming = incoming_for(body, context.bot_user_id or "")
         if incoming is None:

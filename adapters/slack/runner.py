@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -18,11 +18,12 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.app import build_client, create_app
 from adapters.slack.checkins import run_checkins
 from adapters.slack.inflight import InFlight
+from adapters.slack.verify import MalformedRequest, parse_request, signature_problem
 from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
 from bot.errors import ConfigError
 from bot.health import start_heartbeat, stop_heartbeat
-from bot.reload import reload_knowledge, watch_knowledge
+from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
 from bot.tokens import slack_problems
 
@@ -70,9 +71,10 @@ async def run_slack(
         async with aiohttp.ClientSession() as session:
             app = create_app(coach, settings, client=build_client(settings, session), inflight=inflight)
             await _check_bot_token(app)
-            with _signals_set(stop, coach):
+            reloader = Reloader(coach)
+            with _signals_set(stop, reloader):
                 checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
-                watcher = asyncio.create_task(watch_knowledge(coach)) if watch else None
+                watcher = asyncio.create_task(watch_knowledge(coach, reloader=reloader)) if watch else None
                 try:
                     if http:
                         await _serve_http(coach, settings, app, host, port, stop)
@@ -85,6 +87,7 @@ async def run_slack(
                         with contextlib.suppress(asyncio.CancelledError):
                             await watcher
                     await checkins
+                    await reloader.close()
                     if not await inflight.wait_idle(SHUTDOWN_GRACE):
                         log.warning("%d answer(s) still running at shutdown were abandoned", inflight.running)
     finally:
@@ -106,10 +109,10 @@ async def _check_bot_token(app: AsyncApp) -> None:
 
 
 @contextlib.contextmanager
-def _signals_set(stop: asyncio.Event, coach: Coach) -> Iterator[None]:
+def _signals_set(stop: asyncio.Event, reloader: Reloader) -> Iterator[None]:
     loop = asyncio.get_running_loop()
     installed = []
-    actions = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: lambda: reload_knowledge(coach)}
+    actions = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: reloader.request}
     for sig, action in actions.items():
         try:
             loop.add_signal_handler(sig, action)
@@ -124,7 +127,9 @@ def _signals_set(stop: asyncio.Event, coach: Coach) -> Iterator[None]:
 
 
 async def _store_check(coach: Coach) -> tuple[bool, str]:
-    return (True, "store reachable") if await coach.store.ping() else (False, "the store is not reachable")
+    # problem(), not ping(): a read-only database or a full disk answers reads while every write fails.
+    problem = await coach.store.problem()
+    return (True, "store reachable") if problem is None else (False, problem)
 
 
 async def _serve_socket_mode(coach: Coach, app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
@@ -187,13 +192,37 @@ def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Appli
     """POST /slack/events (events, commands, buttons) and GET /healthz, on aiohttp."""
 
     async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        # The signature is checked on the raw bytes before anything parses them; then the body must be what
+        # Slack sends. Either failure is one log line and a 4xx, never a traceback, never a handler.
+        raw = await request.read()
+        headers = request.headers
+        problem = signature_problem(
+            settings.slack_signing_secret,
+            headers.get("X-Slack-Request-Timestamp"),
+            headers.get("X-Slack-Signature"),
+            raw,
+        )
+        if problem is not None:
+            log.warning("refused a request on %s: %s", EVENTS_PATH, problem)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = parse_request(raw, request.query_string, headers)
+        except MalformedRequest as exc:
+            log.warning("refused a signed request on %s: %s", EVENTS_PATH, exc)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(request: web.Request) -> web.Response:
-        store_ok = await coach.store.ping()
+        # Not just "does the store answer": a read-only database or a full disk still answers reads while
+        # every write (conversations, de-duplication) fails, so that is degraded too, with the reason.
+        problem = await coach.store.problem()
         topics = len(coach.kb.topics)
-        ok = store_ok and topics > 0
-        body = {"ok": ok, "knowledge_topics": topics, "store": store_ok}
+        ok = problem is None and topics > 0
+        body: dict[str, object] = {"ok": ok, "knowledge_topics": topics, "store": problem is None}
+        if problem is not None:
+            body["reason"] = problem
+        elif topics == 0:
+            body["reason"] = "no knowledge loaded"
         return web.json_response(body, status=200 if ok else 503)
 
     web_app = web.Application()

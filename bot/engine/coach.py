@@ -8,18 +8,21 @@ answer when the store is unavailable.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
-from bot.engine.details import extract_details, looks_private
+from bot.engine.details import extract_details, looks_private, mentions_other_client
 from bot.engine.i18n import LANGS, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
@@ -34,9 +37,11 @@ from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
 from bot.store.base import Checkin, Conversation, Preferences, Store
+from bot.store.bounded import bounded
 from bot.text.normalize import clean, tokenize
 
 log = logging.getLogger("coach.engine")
+T = TypeVar("T")
 
 # A follow-up phrase ("what if they still refuse?") yields to a new situation when the message
 # names more than one problem, or when another situation is this clear and the message this long.
@@ -44,11 +49,40 @@ NEW_SITUATION_SCORE = 0.5
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
 AUTOMATIC = frozenset({"auto", "automatic", "automático", "automàtica", "automaattinen"})  # "lang auto"
+# Messages up to this long are matched on the event loop: it takes well under a millisecond, less than the hop
+# to a thread, and a CPU-bound thread would slow every socket operation of the loop (GIL hand-offs). Longer
+# ones are matched in the coach's worker thread.
+INLINE_MATCH_CHARS = 500
 
 
 def matcher_for(compiled: Compiled, settings: Settings) -> Matcher:
     config = MatcherConfig(max_chars=settings.max_message_chars)
     return Matcher(compiled.kb, config, index=compiled.index, detector=compiled.detector, model=compiled.model)
+
+
+def starts_new_situation(result: MatchResult, conv: Conversation) -> bool:
+    """A message that brings another situation than the one being discussed (details given so far stay behind)."""
+    if conv.topic_id is None:
+        return False  # details given before any situation belong to the one about to be described
+    if result.decision == "several":
+        return set(result.problems) != {conv.topic_id}
+    if result.decision == "ambiguous":
+        return conv.topic_id not in result.options
+    best = result.best
+    return result.decision == "confident" and best is not None and best.id != conv.topic_id
+
+
+def take_details(conv: Conversation, details: dict[str, str], *, new_situation: bool = False) -> None:
+    """Details belong to the situation and the client they were given for.
+
+    A new situation starts clean; so does a newly named client (the old client's amount, invoice and
+    project do not carry over to them).
+    """
+    named = details.get("client_name")
+    known = conv.details.get("client_name")
+    if new_situation or (named and known and named.casefold() != known.casefold()):
+        conv.details = {}
+    conv.details.update(details)
 
 
 class Coach:
@@ -65,9 +99,10 @@ class Coach:
         self.settings = settings or Settings()
         self.kb = kb
         self.matcher = matcher or Matcher(kb, MatcherConfig(max_chars=self.settings.max_message_chars))
-        self.store = store
+        self.store: Store = bounded(store, self.settings.store_timeout)  # no call may outlast a deadline
         self.clock = clock
         self.limiter = limiter
+        self._worker: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, store: Store | None = None) -> Coach:
@@ -87,13 +122,26 @@ class Coach:
 
     async def close(self) -> None:
         await self.store.close()
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
+            self._worker = None
+
+    async def off_loop(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run CPU-heavy work (matching) in this coach's one worker thread, so the event loop keeps serving.
+
+        One thread, not a pool: the matcher (and its stemmers) were written single-threaded, so matches are
+        serialised there while the loop goes on acknowledging and answering other requests.
+        """
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-match")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
 
     # -- entry points -------------------------------------------------------------
 
     async def handle(self, request: Request) -> Reply:
         new_request_id()
         started = time.perf_counter()
-        reply = await self._guarded(request)
+        reply = await self._guarded(self.capped(request))
         log.info(
             "handled %s request (private=%s, action=%s): %s %s [%s] in %.1f ms",
             request.platform,
@@ -110,16 +158,39 @@ class Coach:
         lang = self._locale_lang(request) or self.settings.default_lang
         try:
             if self.limiter is not None:
-                wait = self.limiter.check(request.user_key, self.clock())
+                wait = await self._rate_wait(self.limiter, request.user_key)
                 if wait > 0:
                     return compose.message("error", lang, t("slow_down", lang, seconds=max(1, round(wait))))
             return await self._handle(request)
         except StoreError as exc:
             log.warning("store unavailable, answering without memory: %s", exc)
-            return self.answer_without_memory(request, t("store_down", lang))
+            if len(request.text or "") <= INLINE_MATCH_CHARS:
+                return self.answer_without_memory(request, t("store_down", lang))
+            return await self.off_loop(self.answer_without_memory, request, t("store_down", lang))
         except Exception:
             log.exception("unexpected error while handling a %s request", request.platform)
             return compose.message("error", lang, t("error", lang))
+
+    async def _rate_wait(self, limiter: RateLimiter, user_key: str) -> float:
+        """Seconds this user must wait: from the store when it shares limits across replicas (Redis), else from
+        this process's own buckets (also when the store cannot be asked)."""
+        now = self.clock()
+        try:
+            shared = await self.store.spend_token(user_key, limiter.burst, limiter.rate, now)
+        except StoreError:
+            shared = None
+        return limiter.check(user_key, now) if shared is None else shared
+
+    def capped(self, request: Request) -> Request:
+        """The request with its text cut before anything parses it (commands, details, language, matching).
+
+        One character past ``max_message_chars`` is kept so the matcher still sees that the message was longer
+        and the reply says it was cut; everything else only ever reads that much.
+        """
+        limit = self.settings.max_message_chars + 1
+        if len(request.text or "") > limit:
+            return replace(request, text=request.text[:limit])
+        return request
 
     async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
         """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
@@ -195,9 +266,14 @@ class Coach:
     async def _free_text(
         self, request: Request, text: str, lang: str, from_text: bool, conv: Conversation, now: float
     ) -> Reply:
-        def match() -> MatchResult:
+        async def match() -> MatchResult:
             # The language was already detected from this very text: do not detect it twice.
-            return self.matcher.match(text, lang=lang if from_text else None, fallback_lang=lang)
+            hint = lang if from_text else None
+            if len(text) <= INLINE_MATCH_CHARS:
+                return self.matcher.match(text, lang=hint, fallback_lang=lang)
+            # A long message (up to max_message_chars) goes to the worker thread, so it never stalls
+            # everyone else's replies.
+            return await self.off_loop(self.matcher.match, text, lang=hint, fallback_lang=lang)
 
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))
@@ -213,8 +289,9 @@ class Coach:
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
-            result = match()
-            if not self._is_new_situation(result, conv, text):
+            result = await match()
+            other_client = mentions_other_client(text) and result.decision != "out_of_scope"
+            if not other_client and not self._is_new_situation(result, conv, text):
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
         if intent == "thanks":
             conv.stage = "idle"
@@ -223,11 +300,12 @@ class Coach:
             return compose.message("help", lang, t("greeting", lang))
         if days is not None or intent in ("script", "more", "still"):
             if result is None:
-                result = match()
+                result = await match()
             if not result.confident:
                 return compose.message("help", lang, t("no_context", lang))
-        result = result or match()
-        conv.details.update(details)
+        result = result or await match()
+        new_situation = starts_new_situation(result, conv) or mentions_other_client(text)
+        take_details(conv, details, new_situation=new_situation)
         return await self._situation(request, result, lang, conv, text)
 
     @staticmethod
@@ -242,14 +320,18 @@ class Coach:
         # ("we can't pay this month") are framed that way, in their language; the answer is in the user's.
         client_lang = self.matcher.detector.detect(tokenize(clean(pasted.client))).lang or lang
         text = f"{pasted.own}\n{t('client_frame', client_lang)} {pasted.client}".strip()
-        result = self.matcher.match(text, fallback_lang=lang)
+        text = text[: self.settings.max_message_chars]
+        if len(text) <= INLINE_MATCH_CHARS:
+            result = self.matcher.match(text, fallback_lang=lang)
+        else:  # an e-mail: matched in the worker thread, as any long message
+            result = await self.off_loop(self.matcher.match, text, fallback_lang=lang)
         if request.is_private:
             # Names in the client's words are theirs (a signature, "I'm Ann"): only the From: line names the client.
             found = {k: v for k, v in extract_details(pasted.client).items() if k not in ("client_name", "your_name")}
             if pasted.sender:
                 found["client_name"] = pasted.sender
             found.update(extract_details(pasted.own))
-            conv.details.update(found)
+            take_details(conv, found, new_situation=starts_new_situation(result, conv))
         reply = await self._situation(request, result, lang, conv, text)
         return replace(reply, notice=" ".join(n for n in (t("client_words", lang), reply.notice) if n))
 
@@ -276,7 +358,7 @@ class Coach:
         conv: Conversation,
         now: float,
     ) -> Reply:
-        conv.details.update(details)
+        take_details(conv, details)
         if days is not None:
             return await self._schedule_checkin(request, topic, days, lang, conv, now)
         if intent == "thanks":
@@ -287,7 +369,7 @@ class Coach:
         if intent == "more":
             return compose.part(self.kb, topic, lang, "more", conv.details)
         if intent == "still":
-            reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step)
+            reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step, conv.details)
             conv.follow_up_step += 1
             return reply
         if intent == "script" or details:
@@ -352,7 +434,11 @@ class Coach:
         if kind == "part":
             tid, _, name = rest.partition(":")
             if tid in self.kb.topics:
+                if conv.topic_id != tid:
+                    conv.follow_up_step = 0
                 conv.topic_id = tid
+                if name == "next_stage":
+                    conv.follow_up_step = 1
                 if name == "full":
                     return compose.advice(self.kb, self.kb.topics[tid], lang, full=True, details=conv.details)
                 return compose.part(self.kb, self.kb.topics[tid], lang, name, conv.details)
@@ -402,8 +488,12 @@ class Coach:
         conv.topic_id, conv.stage = topic_id, "advice"
         if resolved:
             return compose.message("confirmation", lang, t("outcome_resolved", lang))
-        reply = compose.still_stuck(self.kb, self.kb.topics[topic_id], lang, 0)
+        topic = self.kb.topics[topic_id]
         conv.follow_up_step = 1
+        if topic.in_lang(lang).next_stage is not None:
+            lead = t("outcome_unresolved", lang)
+            return compose.next_stage(self.kb, topic, lang, conv.details, lead=lead, checkin=request.is_private)
+        reply = compose.still_stuck(self.kb, topic, lang, 0, conv.details)
         return replace(reply, text=t("outcome_unresolved", lang))
 
     # -- commands -------------------------------------------------------------------
@@ -514,6 +604,7 @@ class Coach:
 
         With ``notice`` set (the store is down) anything that needs memory apologises instead.
         """
+        request = self.capped(request)
         text = request.text or ""
         fallback = lang or self._locale_lang(request) or self.settings.default_lang
         result = self.matcher.match(text, lang=lang, fallback_lang=fallback)

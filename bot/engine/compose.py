@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Literal
 
-from bot.engine.details import fill, missing
-from bot.engine.i18n import placeholder_name, t
+from bot.engine.details import fill, label, missing
+from bot.engine.i18n import t
 from bot.engine.messages import Choice, PlanItem, Reply
 from bot.engine.plan import order_problems, reason
 from bot.kb.model import KnowledgeBase, Topic
@@ -84,7 +84,7 @@ def advice(
         title=entry.title,
         summary=entry.summary,
         steps=steps,
-        script=tuple(fill(m, details, lang) for m in entry.say_this) if full else (),
+        script=tuple(fill(m, details, lang, entry.fill_in) for m in entry.say_this) if full else (),
         avoid=entry.avoid if full else (),
         sources=citations(kb, topic),
         disclaimer=t("disclaimer", lang) if topic.legal else "",
@@ -109,12 +109,11 @@ def part(kb: KnowledgeBase, topic: Topic, lang: str, name: str, details: Mapping
         topic_ids=(topic.id,),
         options=feedback_choices(topic.id, lang),
     )
+    if name == "next_stage" and entry.next_stage is not None:
+        return next_stage(kb, topic, lang, details)
     if name == "say_this":
-        script = tuple(fill(m, details, lang) for m in entry.say_this)
-        unfilled = [placeholder_name(n, lang) for n in missing(entry.say_this, details)]
-        notice = ""
-        if unfilled:
-            notice = t("script_missing", lang, names=", ".join(unfilled)) if details else t("script_fill", lang)
+        script = tuple(fill(m, details, lang, entry.fill_in) for m in entry.say_this)
+        notice = _fill_notice(entry.say_this, details, lang, entry.fill_in)
         return replace(
             base,
             text=t("script_intro", lang),
@@ -136,9 +135,54 @@ def part(kb: KnowledgeBase, topic: Topic, lang: str, name: str, details: Mapping
     return replace(base, text=f"{entry.title}: {entry.summary}", summary=entry.summary)
 
 
-def still_stuck(kb: KnowledgeBase, topic: Topic, lang: str, step: int) -> Reply:
-    """'What if they still refuse?': the follow-up question first, then related topics."""
+def _fill_notice(templates: tuple[str, ...], details: Mapping[str, str], lang: str, labels: Mapping[str, str]) -> str:
+    """'Still to fill in: ...' naming every placeholder the user has not given yet (empty when none)."""
+    unfilled = [label(n, lang, labels) for n in missing(templates, details)]
+    if not unfilled:
+        return ""
+    return t("script_missing", lang, names=", ".join(unfilled)) if details else t("script_fill", lang)
+
+
+def related_choices(kb: KnowledgeBase, topic: Topic, lang: str, limit: int = 4) -> tuple[Choice, ...]:
+    related = [kb.topics[r] for r in topic.related if r in kb.topics]
+    return tuple(Choice(f"topic:{r.id}", r.in_lang(lang).title) for r in related[:limit])
+
+
+def next_stage(
+    kb: KnowledgeBase, topic: Topic, lang: str, details: Mapping[str, str], *, lead: str = "", checkin: bool = False
+) -> Reply:
+    """The next stage of an escalating situation: what to do when the first steps did not work."""
     entry = topic.in_lang(lang)
+    stage = entry.next_stage
+    assert stage is not None, f"{topic.id} declares no next stage"
+    options = [*related_choices(kb, topic, lang, 3), *feedback_choices(topic.id, lang)]
+    if checkin:
+        options.append(Choice(f"checkin:3:{topic.id}", t("btn_checkin", lang)))
+    return Reply(
+        kind="advice",
+        lang=lang,
+        text=lead or t("next_stage_intro", lang),
+        title=stage.title,
+        summary=stage.summary,
+        steps=stage.steps,
+        script=tuple(fill(m, details, lang, entry.fill_in) for m in stage.say_this),
+        sources=citations(kb, topic),
+        disclaimer=t("disclaimer", lang) if topic.legal else "",
+        notice=_fill_notice(stage.say_this, details, lang, entry.fill_in),
+        question=t("next_stage_question", lang),
+        options=unique(tuple(options)),
+        topic_ids=(topic.id,),
+    )
+
+
+def still_stuck(
+    kb: KnowledgeBase, topic: Topic, lang: str, step: int, details: Mapping[str, str] | None = None
+) -> Reply:
+    """'What if they still refuse?': the next stage where the topic has one, else the follow-up question;
+    after that, related topics."""
+    entry = topic.in_lang(lang)
+    if step == 0 and entry.next_stage is not None:
+        return next_stage(kb, topic, lang, details or {})
     if step == 0:
         return Reply(
             kind="clarify",
@@ -149,14 +193,13 @@ def still_stuck(kb: KnowledgeBase, topic: Topic, lang: str, step: int) -> Reply:
             options=follow_up_choices(kb, topic, lang),
             topic_ids=(topic.id,),
         )
-    related = [kb.topics[r] for r in topic.related if r in kb.topics]
     return Reply(
         kind="clarify",
         lang=lang,
         text=t("still_intro", lang),
         title=entry.title,
         question=t("related", lang),
-        options=tuple(Choice(f"topic:{r.id}", r.in_lang(lang).title) for r in related[:4]),
+        options=related_choices(kb, topic, lang),
         topic_ids=(topic.id,),
     )
 

@@ -135,7 +135,7 @@ def detect_intent(text: str) -> Intent | None:
 
 def ordinal_choice(text: str) -> int | None:
     """1-based option number for "2", "#2", "option 2", "the second one", "la segunda"..."""
-    lowered = re.sub(r"[.!?)]+$", "", text.strip().casefold())
+    lowered = text.strip().casefold().rstrip(".!?)")  # not ``[.!?)]+$``: quadratic on long runs
     lowered = re.sub(r"^(?:#|option|opción|opció|vaihtoehto|number|número|nro?\.?)\s*", "", lowered).strip()
     return _ORDINAL_LOOKUP.get(lowered)
 

@@ -65,9 +65,18 @@ def _lists_topics(reply: Reply) -> bool:
     return bool(reply.options) and all(choice.id.startswith("topic:") for choice in reply.options)
 
 
+# Options that only make sense as buttons in a live conversation (not in a one-off `coach ask`).
+_BUTTON_ONLY = ("fb:", "share:", "checkin:", "outcome:")
+
+
 def plain_sections(
-    reply: Reply, numbered_options: bool = True, width: int = WIDTH, style: Style = PLAIN
+    reply: Reply,
+    numbered_options: bool = True,
+    width: int = WIDTH,
+    style: Style = PLAIN,
+    listed_options: bool = False,
 ) -> list[Section]:
+    """``listed_options``: without numbers, list the choices a reader can follow up on (``coach ask``)."""
     lang = reply.lang
     out: list[Section] = []
 
@@ -138,6 +147,17 @@ def plain_sections(
             lines.append(wrapped[0].replace(marker, style.number(marker), 1))
             lines.extend(wrapped[1:])
         add("options", lines)
+    elif reply.options and listed_options and not (_lists_topics(reply) and reply.items):
+        lines = []
+        for choice in reply.options:
+            if choice.id.startswith(_BUTTON_ONLY):
+                continue
+            kind, _, rest = choice.id.partition(":")
+            hint = f" ({rest})" if kind == "topic" and _lists_topics(reply) else ""
+            lines.extend(wrap(f"{choice.label}{hint}", width, "   ", " - "))
+        if lines and not reply.question:
+            lines.insert(0, style.heading(t("options", lang) + ":"))
+        add("options", lines)
     return out
 
 
@@ -145,5 +165,5 @@ def join_sections(sections: list[Section]) -> str:
     return "\n\n".join("\n".join(section.lines) for section in sections)
 
 
-def render_plain(reply: Reply, numbered_options: bool = True, width: int = WIDTH) -> str:
-    return join_sections(plain_sections(reply, numbered_options, width))
+def render_plain(reply: Reply, numbered_options: bool = True, width: int = WIDTH, listed_options: bool = False) -> str:
+    return join_sections(plain_sections(reply, numbered_options, width, listed_options=listed_options))

@@ -18,10 +18,12 @@ from bot.kb.concepts import Concepts, check_concepts
 from bot.kb.examples import check_examples
 from bot.kb.model import Example, KnowledgeBase, Source, Topic
 from bot.kb.validate import check_cross_references, check_sources, check_topic
-from bot.kb.yaml_lines import DuplicateKeyError, Path_, parse_with_lines
+from bot.kb.yaml_lines import AliasesNotAllowed, DuplicateKeyError, Path_, parse_with_lines
 
 log = logging.getLogger("coach.kb")
 CONCEPTS_FILE = "concepts.yaml"
+# The largest shipped file (an examples file) is about 140 KB; past this a file is a mistake (or an attack).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def default_knowledge_dir() -> Path:
@@ -42,15 +44,21 @@ def _display(path: Path) -> str:
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[Path_, int]] | None:
     name = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the file claims to be
+        if len(raw) > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            problems.append(Problem(name, None, "", f"is larger than {limit} MB, the limit for a knowledge file"))
+            return None
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, None, "", f"cannot be read: {exc.__class__.__name__}"))
         return None
     try:
         return parse_with_lines(text)
-    except DuplicateKeyError as exc:
+    except (AliasesNotAllowed, DuplicateKeyError) as exc:
         mark = exc.problem_mark
-        problems.append(Problem(name, mark.line + 1 if mark else None, "", str(exc.problem)))
+        problems.append(Problem(name, mark.line + 1 if mark is not None else None, "", str(exc.problem)))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -9,7 +9,7 @@ from typing import Literal
 
 Lang = Literal["en", "es", "ca", "fi"]
 LANGS: tuple[Lang, ...] = ("en", "es", "ca", "fi")
-PARTS: tuple[str, ...] = ("summary", "steps", "say_this", "avoid", "more")
+PARTS: tuple[str, ...] = ("summary", "steps", "say_this", "avoid", "more", "next_stage")
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "client_name",
@@ -49,6 +49,16 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """What to do when the first steps did not work: the next rung of an escalating situation."""
+
+    title: str
+    summary: str
+    steps: tuple[str, ...]
+    say_this: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Advice:
     """One topic's advice in one language."""
 
@@ -61,6 +71,9 @@ class Advice:
     phrasings: tuple[str, ...]
     keywords: tuple[str, ...]
     follow_up: FollowUp
+    next_stage: Stage | None = None
+    # Topic-specific ``{placeholders}`` (a fact only the user knows) -> how to name it in this language.
+    fill_in: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Topic:
     advice: Mapping[str, Advice]
     origin: str = ""
     overrides: bool = False
+    escalates: bool = False  # declares a next stage (``next_stage``) in every language
+    refines: tuple[str, ...] = ()  # the broader topic ids this one narrows (labels stay comparable)
 
     def in_lang(self, lang: str) -> Advice:
         return self.advice.get(lang) or self.advice["en"]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from bot.kb.model import Advice, Citation, Example, FollowUp, KnowledgeBase, Option, Source, Topic
+from bot.kb.model import Advice, Citation, Example, FollowUp, KnowledgeBase, Option, Source, Stage, Topic
 
 
 def kb_to_data(kb: KnowledgeBase) -> dict[str, Any]:
     data: dict[str, Any] = asdict(kb)
     return data
+
+
+def _stage(raw: dict[str, Any] | None) -> Stage | None:
+    if raw is None:
+        return None
+    return Stage(raw["title"], raw["summary"], tuple(raw["steps"]), tuple(raw["say_this"]))
 
 
 def _advice(raw: dict[str, Any]) -> Advice:
@@ -25,6 +31,8 @@ def _advice(raw: dict[str, Any]) -> Advice:
         phrasings=tuple(raw["phrasings"]),
         keywords=tuple(raw["keywords"]),
         follow_up=FollowUp(follow["question"], tuple(Option(**o) for o in follow["options"])),
+        next_stage=_stage(raw.get("next_stage")),
+        fill_in=dict(raw.get("fill_in", {})),
     )
 
 
@@ -37,6 +45,8 @@ def _topic(raw: dict[str, Any]) -> Topic:
         advice={lang: _advice(a) for lang, a in raw["advice"].items()},
         origin=raw["origin"],
         overrides=raw["overrides"],
+        escalates=raw.get("escalates", False),
+        refines=tuple(raw.get("refines", ())),
     )
 
 

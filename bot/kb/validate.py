@@ -23,13 +23,58 @@ from bot.kb.model import (
     FollowUp,
     Option,
     Source,
+    Stage,
     Topic,
 )
 from bot.kb.yaml_lines import Path_, dotted, line_for
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOPIC_KEYS = {"id", "legal", "overrides", "sources", "related", *LANGS}
-ADVICE_KEYS = {"title", "summary", "steps", "say_this", "avoid", "more", "phrasings", "keywords", "follow_up"}
+TOPIC_KEYS = {"id", "legal", "overrides", "escalates", "refines", "sources", "related", *LANGS}
+ADVICE_KEYS = {
+    "title",
+    "summary",
+    "steps",
+    "say_this",
+    "avoid",
+    "more",
+    "phrasings",
+    "keywords",
+    "follow_up",
+    "next_stage",
+    "fill_in",
+}
+STAGE_KEYS = {"title", "summary", "steps", "say_this"}
+FILL_IN_NAME = re.compile(r"^[a-z][a-z_]{1,30}$")
+# A fill-in marker the engine cannot track: "[name]", "<client>", "(list the points)", "(e.g. ...)", "___", "XX".
+# Every fact the user has to supply is a {placeholder} instead (known, or declared under `fill_in`).
+UNTRACKED_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\[[^\]\n]*\]"), "square brackets"),
+    (re.compile(r"<[^>\n]+>"), "angle brackets"),
+    (re.compile(r"_{3,}|\bX{1,3}\b|…|\.\.\.|\bTBD\b"), "a blank"),
+    (
+        re.compile(
+            r"\(\s*(?:your|tu|tus|el teu|la teva|les teves|els teus|list|insert|add|describe|name the|link|enlace|"
+            r"enllaç|linkki|the fix|the compensation|the rule|la norma|la solución|la solució|la compensación|"
+            r"la compensació|di cuál|digues quin|kerro)\b[^)\n]*\)",
+            re.IGNORECASE,
+        ),
+        "an instruction in brackets",
+    ),
+)
+# legal: true <=> the not-legal-advice note. The engine adds the note to every reply of a legal topic, so a topic
+# that writes the note itself must be legal; and a legal topic must say in its own steps when to see a professional.
+LEGAL_NOTE = {
+    "en": re.compile(r"not (?:legal|a substitute for legal) advice", re.IGNORECASE),
+    "es": re.compile(r"no (?:es |son )?(?:asesoramiento|consejo)s? (?:legal|jur[ií]dico)", re.IGNORECASE),
+    "ca": re.compile(r"no (?:és |són )?(?:assessorament|consell)s? (?:legal|jur[ií]dic)", re.IGNORECASE),
+    "fi": re.compile(r"ei(?: ole)? (?:oikeudellista neuvontaa|lakineuvontaa|oikeudellinen neuvo)", re.IGNORECASE),
+}
+PROFESSIONAL = {
+    "en": re.compile(r"\b(?:lawyer|solicitor|attorney|legal professional|qualified professional)", re.IGNORECASE),
+    "es": re.compile(r"\b(?:abogad[oa]|profesional cualificad[oa]|asesor[ií]a legal)", re.IGNORECASE),
+    "ca": re.compile(r"\b(?:advocat|professional qualificat|assessorament legal)", re.IGNORECASE),
+    "fi": re.compile(r"(?:lakimie|juristi|asianajaja|oikeudellinen asiantuntija|pätevän asiantuntijan)", re.IGNORECASE),
+}
 MIN_PHRASINGS = {"en": 12, "es": 8, "ca": 8, "fi": 8}
 # (minimum, maximum) items for each list field of an advice entry.
 LIST_BOUNDS: dict[str, tuple[int, int | None]] = {
@@ -181,6 +226,11 @@ def check_topic(
     _check_placeholders(checker, data, advice)
     legal = checker.flag(data, (), "legal")
     overrides = checker.flag(data, (), "overrides")
+    escalates = checker.flag(data, (), "escalates")
+    refines = checker.texts(data, (), "refines", 0, None)
+    _check_escalation(checker, advice, escalates)
+    _check_legal(checker, advice, legal)
+    _check_markers(checker, advice)
     if checker.problems:
         return None, checker.problems
     topic = Topic(
@@ -191,8 +241,77 @@ def check_topic(
         advice=advice,
         origin=file,
         overrides=overrides,
+        escalates=escalates,
+        refines=refines,
     )
     return topic, []
+
+
+def _check_escalation(checker: FileChecker, advice: Mapping[str, Advice], escalates: bool) -> None:
+    """`escalates: true` promises a next stage in every language; a next stage needs the promise."""
+    for lang, entry in advice.items():
+        if escalates and entry.next_stage is None:
+            checker.add(
+                (lang, "next_stage"),
+                "is required: the topic declares `escalates: true` (what to do when the first steps did not work)",
+            )
+        if not escalates and entry.next_stage is not None:
+            checker.add((lang, "next_stage"), "is given but the topic does not declare `escalates: true`")
+        for index, option in enumerate(entry.follow_up.options):
+            if option.part == "next_stage" and not escalates:
+                checker.add(
+                    (lang, "follow_up", "options", index, "part"),
+                    "points to `next_stage` but the topic does not declare `escalates: true`",
+                )
+
+
+def _entry_text(entry: Advice) -> list[tuple[Path_, str]]:
+    """Every piece of advice text of one language entry, with its path (for notes and markers)."""
+    out: list[tuple[Path_, str]] = [(("summary",), entry.summary)]
+    for name in ("steps", "say_this", "avoid", "more"):
+        out.extend(((name, i), text) for i, text in enumerate(getattr(entry, name)))
+    if entry.next_stage is not None:
+        out.append((("next_stage", "summary"), entry.next_stage.summary))
+        out.extend((("next_stage", "steps", i), text) for i, text in enumerate(entry.next_stage.steps))
+        out.extend((("next_stage", "say_this", i), text) for i, text in enumerate(entry.next_stage.say_this))
+    return out
+
+
+def _check_legal(checker: FileChecker, advice: Mapping[str, Advice], legal: bool) -> None:
+    for lang, entry in advice.items():
+        texts = _entry_text(entry)
+        if not legal:
+            for path, text in texts:
+                if LEGAL_NOTE[lang].search(text):
+                    checker.add(
+                        (lang, *path),
+                        "says it is not legal advice but the topic is `legal: false`: set `legal: true` "
+                        "(the engine then adds the note to every reply) and drop the sentence",
+                    )
+        else:
+            steps = [text for path, text in texts if path[0] in ("steps", "next_stage")]
+            if not any(PROFESSIONAL[lang].search(text) for text in steps):
+                checker.add(
+                    (lang, "steps"),
+                    "a `legal: true` topic must say in its steps when to see a lawyer or another qualified "
+                    "professional",
+                )
+
+
+def _check_markers(checker: FileChecker, advice: Mapping[str, Advice]) -> None:
+    for lang, entry in advice.items():
+        scripts: list[tuple[Path_, str]] = [(("say_this", i), m) for i, m in enumerate(entry.say_this)]
+        if entry.next_stage is not None:
+            scripts.extend((("next_stage", "say_this", i), m) for i, m in enumerate(entry.next_stage.say_this))
+        for path, message in scripts:
+            for pattern, what in UNTRACKED_MARKERS:
+                found = pattern.search(message)
+                if found:
+                    checker.add(
+                        (lang, *path),
+                        f"untracked fill-in marker {found.group(0)!r} ({what}): use a {{placeholder}} "
+                        "(declare a new one under `fill_in`) so the engine can ask for it",
+                    )
 
 
 def _check_citations(
@@ -231,6 +350,8 @@ def _check_advice(checker: FileChecker, data: Mapping[str, Any], lang: str) -> A
     checker.unknown_keys(raw, path, ADVICE_KEYS)
     lists = {name: checker.texts(raw, path, name, low, high) for name, (low, high) in LIST_BOUNDS.items()}
     phrasings = checker.texts(raw, path, "phrasings", MIN_PHRASINGS[lang], None)
+    next_stage = _check_stage(checker, raw.get("next_stage"), (*path, "next_stage"))
+    fill_in = _check_fill_in(checker, raw.get("fill_in"), (*path, "fill_in"))
     return Advice(
         title=checker.text(raw, path, "title"),
         summary=checker.text(raw, path, "summary"),
@@ -241,7 +362,43 @@ def _check_advice(checker: FileChecker, data: Mapping[str, Any], lang: str) -> A
         phrasings=phrasings,
         keywords=lists["keywords"],
         follow_up=_check_follow_up(checker, raw.get("follow_up"), (*path, "follow_up")),
+        next_stage=next_stage,
+        fill_in=fill_in,
     )
+
+
+def _check_stage(checker: FileChecker, raw: Any, path: Path_) -> Stage | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        checker.add(path, f"expected a mapping with title, summary, steps and say_this, got {describe(raw)}")
+        return None
+    checker.unknown_keys(raw, path, STAGE_KEYS)
+    return Stage(
+        title=checker.text(raw, path, "title"),
+        summary=checker.text(raw, path, "summary"),
+        steps=checker.texts(raw, path, "steps", 2, 7),
+        say_this=checker.texts(raw, path, "say_this", 0, 2),
+    )
+
+
+def _check_fill_in(checker: FileChecker, raw: Any, path: Path_) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        checker.add(path, f"expected a mapping of placeholder name to how to call it, got {describe(raw)}")
+        return {}
+    out: dict[str, str] = {}
+    for name, label in raw.items():
+        if not isinstance(name, str) or not FILL_IN_NAME.match(name):
+            checker.add((*path, str(name)), "expected a lowercase_with_underscores placeholder name")
+        elif name in PLACEHOLDERS:
+            checker.add((*path, name), f"{{{name}}} is a built-in placeholder: do not declare it")
+        elif not isinstance(label, str) or not label.strip():
+            checker.add((*path, name), f"expected a non-empty string, got {describe(label)}")
+        else:
+            out[name] = label.strip()
+    return out
 
 
 def _check_follow_up(checker: FileChecker, raw: Any, path: Path_) -> FollowUp:
@@ -280,14 +437,21 @@ def _check_placeholders(checker: FileChecker, data: Mapping[str, Any], advice: M
     per_lang: dict[str, set[str]] = {}
     for lang, entry in advice.items():
         names: set[str] = set()
-        for index, message in enumerate(entry.say_this):
+        known = PLACEHOLDERS | set(entry.fill_in)
+        scripts: list[tuple[Path_, str]] = [((lang, "say_this", i), m) for i, m in enumerate(entry.say_this)]
+        if entry.next_stage is not None:
+            scripts.extend(((lang, "next_stage", "say_this", i), m) for i, m in enumerate(entry.next_stage.say_this))
+        for where, message in scripts:
             found = set(PLACEHOLDER_RE.findall(message))
-            for unknown in sorted(found - PLACEHOLDERS):
+            for unknown in sorted(found - known):
                 checker.add(
-                    (lang, "say_this", index),
-                    f"unknown placeholder {{{unknown}}} (known: {', '.join(sorted(PLACEHOLDERS))})",
+                    where,
+                    f"unknown placeholder {{{unknown}}} (known: {', '.join(sorted(known))}; "
+                    "declare a topic's own under `fill_in`)",
                 )
             names |= found
+        for unused in sorted(set(entry.fill_in) - names):
+            checker.add((lang, "fill_in", unused), f"{{{unused}}} is declared but no script uses it")
         per_lang[lang] = names
     reference = per_lang.get("en")
     if reference is None:
@@ -315,6 +479,11 @@ def check_cross_references(
                 checker.add(("related", index), "a topic cannot be related to itself")
             elif rel not in known:
                 checker.add(("related", index), f"unknown topic id {rel!r}")
+        for index, broader in enumerate(topic.refines):
+            if broader == topic.id:
+                checker.add(("refines", index), "a topic cannot refine itself")
+            elif broader not in known:
+                checker.add(("refines", index), f"unknown topic id {broader!r}")
         for lang, entry in topic.advice.items():
             for index, option in enumerate(entry.follow_up.options):
                 if option.topic is not None and option.topic not in known:

@@ -11,6 +11,26 @@ Path_ = tuple[str | int, ...]
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class AliasesNotAllowed(yaml.MarkedYAMLError):
+    """An anchor (``&name``) or alias (``*name``): refused before anything is built from the document.
+
+    Aliases let a few hundred bytes expand into millions of nodes ("billion laughs"), and knowledge files
+    never need them: each entry is written out in full.
+    """
+
+    def __init__(self, mark: Any) -> None:  # a yaml.Mark, from the pure-Python or the C parser
+        super().__init__(
+            problem="anchors and aliases (&name, *name) are not allowed in knowledge files", problem_mark=mark
+        )
+
+
+def reject_aliases(text: str) -> None:
+    """Raise :class:`AliasesNotAllowed` at the first anchor or alias; linear in the size of ``text``."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise AliasesNotAllowed(event.start_mark)
+
+
 class DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping names the same key twice (YAML forbids it; PyYAML would keep the last one silently)."""
 
@@ -18,9 +38,11 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
 def parse_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Return the document and a map from each key/item path to its 1-based line.
 
-    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one),
-    ``DuplicateKeyError`` when a mapping repeats a key.
+    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when the parser has one), ``DuplicateKeyError``
+    when a mapping repeats a key, and :class:`AliasesNotAllowed`: the events are checked for anchors and
+    aliases before any node is composed.
     """
+    reject_aliases(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

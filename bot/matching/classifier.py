@@ -35,7 +35,7 @@ SENTENCE_MIN_WORDS = 4
 SENTENCE_CHARS = 4000
 MAX_SENTENCES = 12
 WORD_MEMO = 100_000
-MAX_TOPICS = 200
+MAX_TOPICS = 100
 NO_EVIDENCE = -10.0
 # Training text from the advice itself: what it is about, in the knowledge base's words.
 ADVICE_FIELDS = ("phrasings", "keywords", "title")

@@ -41,6 +41,7 @@ _SCORED = {"en": ("en",), "es": ("es", "ca", "en"), "ca": ("ca", "es", "en"), "f
 COMPOUND_MIN_LENGTH = 8
 # Messages with more clauses than this are stories, not lists of problems: no clause-by-clause check.
 MAX_CLAUSES = 8
+RESCUE_MIN_WORDS = 3
 # ... and its situation must lead the clause's runner-up by this factor.
 CLAUSE_LEAD = 3.0
 COMPOUND_PART = 4
@@ -90,7 +91,10 @@ class MatcherConfig:
     # With a trained situation model: the scope gate's threshold (probability the message is a client
     # problem), how much the strongest sentence's margins add to the whole message's, and how much the
     # retrieval score (0-1) adds to the classifier's margins.
-    in_scope_from: float = 0.5
+    in_scope_from: float = 0.6
+    # ... unless retrieval recognises the message this surely and the gate gives it at least `rescue_from`.
+    recognised_from: float = 0.9
+    rescue_from: float = 0.2
     sentence_weight: float = 0.3
     retrieval_weight: float = 0.4
     # A classified answer is given outright at this score; below it the user picks from the closest topics.
@@ -162,6 +166,12 @@ class Matcher:
                 retrieval * c.retrieval_weight,
             )
             in_scope = found.in_scope
+            recognised = float(retrieval.max()) if len(retrieval) else 0.0
+            described = len(content_words(tokens)) >= RESCUE_MIN_WORDS  # a description, not a fragment
+            if described and recognised >= c.recognised_from and in_scope >= c.rescue_from:
+                # Close to the knowledge base's own phrasings, and the gate does not flatly reject it: a
+                # short, direct description ("they're threatening to get a lawyer over the website").
+                in_scope = max(in_scope, recognised)
             # P(a client problem) x P(this situation | a client problem).
             scores = (in_scope * found.probabilities).astype(np.float32)
         order = np.argsort(-scores, kind="stable")

@@ -124,8 +124,30 @@ class Store(Protocol):
     async def stats(self) -> list[TopicStats]: ...
 
     async def claim_event(self, event_id: str, ttl: float) -> bool:
-        """True the first time ``event_id`` is claimed within ``ttl`` seconds, False for a repeat."""
+        """True the first time ``event_id`` is claimed within ``ttl`` seconds, False for a repeat.
+
+        Used as a lease: claim for a short ``ttl`` while the event is handled, then :meth:`finish_event`
+        (keep it for longer: done) or :meth:`release_event` (failed: a re-delivery may take over).
+        """
+
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        """The event was handled: keep its claim for ``ttl`` seconds from now."""
+
+    async def release_event(self, event_id: str) -> None:
+        """Handling the event failed: drop its claim so that a re-delivery is handled."""
+
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        """The rate limit shared by every replica on this store: 0 when ``user_key`` may send a message (and
+        a token is spent), else the seconds to wait; None when this store does not share limits (the engine
+        then keeps them in the process)."""
 
     async def ping(self) -> bool: ...
+
+    async def problem(self) -> str | None:
+        """None when the store can be read and written now; otherwise what is wrong, for an operator.
+
+        Never raises. Unlike ``ping`` it tells a wrong password from a server that is down, and a read-only
+        database or a full disk (reads still work, writes and de-duplication do not) from a healthy one.
+        """
 
     async def close(self) -> None: ...

@@ -61,8 +61,20 @@ class NullStore:
     async def claim_event(self, event_id: str, ttl: float) -> bool:
         self._none()
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        self._none()
+
+    async def release_event(self, event_id: str) -> None:
+        self._none()
+
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        return None
+
     async def ping(self) -> bool:
         return False
+
+    async def problem(self) -> str | None:
+        return "no store is configured (nothing is remembered)"
 
     async def close(self) -> None:
         return None

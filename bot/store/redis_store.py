@@ -99,6 +99,25 @@ end
 return 1
 """
 
+# A token bucket shared by every replica. KEYS: the user's bucket. ARGV: burst, tokens per second, now.
+# Returns the seconds to wait as a string (a Lua number would come back truncated to an integer).
+_SPEND_TOKEN = """
+local burst, rate, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(state[1]) or burst
+local last = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - last) * rate)
+local wait = 0
+if tokens >= 1 then
+    tokens = tokens - 1
+else
+    wait = (1 - tokens) / rate
+end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 60)
+return tostring(wait)
+"""
+
 # KEYS: conversation. ARGV: the updated_at that was seen (a newer save must survive).
 _DROP_CONVERSATION = """
 if (redis.call('HGET', KEYS[1], 'at') or '') == ARGV[1] then
@@ -250,6 +269,7 @@ class RedisStore:
         self._claim_checkins = client.register_script(_CLAIM_CHECKINS)
         self._forget_user = client.register_script(_FORGET_USER)
         self._holds_anything = client.register_script(_HOLDS_ANYTHING)
+        self._spend_token = client.register_script(_SPEND_TOKEN)
 
     @classmethod
     def from_url(
@@ -496,6 +516,19 @@ class RedisStore:
             claimed = await self._client.set(self._key("event", event_id), 1, nx=True, ex=seconds)
         return bool(claimed)
 
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        with self._translate("checking the rate limit"):
+            wait = await self._spend_token(keys=[self._key("rate", user_key)], args=[burst, per_second, now])
+        return float(_text(wait))
+
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        with self._translate("finishing an event"):
+            await self._client.set(self._key("event", event_id), 2, ex=max(1, math.ceil(ttl)))
+
+    async def release_event(self, event_id: str) -> None:
+        with self._translate("releasing an event"):
+            await self._client.delete(self._key("event", event_id))
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def ping(self) -> bool:
@@ -505,6 +538,31 @@ class RedisStore:
             return bool(await self._client.ping())
         except Exception:
             return False
+
+    async def problem(self) -> str | None:
+        if self._closed:
+            return f"Redis store at {self._where} is closed"
+        try:
+            await self._client.ping()
+            # A write too: a read-only replica or a server out of memory answers PING but drops every claim.
+            await self._client.set(f"{self._prefix}health", "1", ex=60)
+        except ReadOnlyError:
+            return f"Redis at {self._where} is a read-only replica: point COACH_STORE_URL at the primary"
+        except AuthenticationError:
+            return (
+                f"Redis at {self._where} refused the credentials: check the password (and user name) in COACH_STORE_URL"
+            )
+        except (AuthorizationError, NoPermissionError):
+            return f"Redis at {self._where}: this user may not run the commands the bot needs (check its ACL)"
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            return f"Redis at {self._where} is not reachable: check COACH_STORE_URL and that the server runs"
+        except ResponseError as exc:
+            if str(exc).startswith("OOM"):
+                return f"Redis at {self._where} is out of memory (maxmemory): writes are refused"
+            return f"Redis at {self._where} refused a write ({type(exc).__name__})"
+        except Exception as exc:
+            return f"Redis at {self._where} failed ({type(exc).__name__})"
+        return None
 
     async def close(self) -> None:
         if self._closed:

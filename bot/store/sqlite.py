@@ -9,6 +9,9 @@ Every sqlite error leaves this module as a ``StoreError`` with an operator-facin
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -30,6 +33,7 @@ from bot.store.base import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger("coach.store")
 
 # Each entry moves the schema from version N to N+1; never edit a released entry, append one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -80,6 +84,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHECKIN_COLUMNS = "id, user_key, platform, user_id, conversation_id, topic_id, lang, due_at"
 _EVENT_PRUNE_EVERY = 64
+MIN_FREE_BYTES = 16 * 1024 * 1024  # below this the disk counts as full: SQLite needs room for the WAL
 
 
 class SqliteStore:
@@ -106,7 +111,7 @@ class SqliteStore:
     def _open(self) -> sqlite3.Connection:
         if not self._read_only:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _make_private(self.path)
             except OSError as exc:
                 raise StoreError(f"cannot create the directory for database {self.path}: {exc.strerror}") from exc
         target = f"file:{self.path}?mode=ro" if self._read_only else str(self.path)
@@ -227,6 +232,28 @@ class SqliteStore:
             if _is_busy(exc):
                 raise _Busy from exc
             raise StoreError(self._describe(exc)) from exc
+
+    async def problem(self) -> str | None:
+        """Closed, a disk nearly full, or a write that fails (read-only file or directory, full disk)."""
+        if self._conn is None:
+            return f"database {self.path} is closed"
+        try:
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError:
+            free = None
+        if free is not None and free < MIN_FREE_BYTES:
+            return f"database {self.path}: the disk is full ({free // 1024} KB free); free some space"
+
+        def probe(conn: sqlite3.Connection) -> None:
+            # The smallest real write: the header's user_version, set to what it already is.
+            with _transaction(conn):
+                conn.execute(f"PRAGMA user_version = {_user_version(conn)}")
+
+        try:
+            await asyncio.to_thread(self._call, probe)
+        except StoreError as exc:
+            return str(exc)
+        return None
 
     # -- conversations --------------------------------------------------------------------
 
@@ -401,7 +428,20 @@ class SqliteStore:
                 for table in ("feedback", "outcomes"):
                     conn.execute(f"UPDATE {table} SET user_key = NULL WHERE user_key = ?", (user_key,))
 
+        def checkpoint(conn: sqlite3.Connection) -> bool:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
+
         await self._run(work)
+        # secure_delete zeroes the rows in the database file, but the WAL still holds the pages as they were:
+        # copy the zeroed pages back and empty the WAL now, not at the next automatic checkpoint. In a thread,
+        # with the full busy timeout: it may wait for readers on other connections.
+        if not await asyncio.to_thread(self._call, checkpoint):
+            log.warning(
+                "database %s: other connections kept reading, so the write-ahead log could not be emptied after "
+                "a forget; the next checkpoint will do it",
+                self.path,
+            )
 
     async def holds_anything_about(self, user_key: str) -> bool:
         tables = ("conversations", "preferences", "checkins", "feedback", "outcomes")
@@ -436,6 +476,29 @@ class SqliteStore:
 
         return await self._run(work)
 
+    async def finish_event(self, event_id: str, ttl: float) -> None:
+        expires = self._clock() + ttl
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO events (event_id, expires_at) VALUES (?, ?)"
+                    " ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at",
+                    (event_id, expires),
+                )
+
+        await self._run(work)
+
+    async def release_event(self, event_id: str) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+
+        await self._run(work)
+
+    async def spend_token(self, user_key: str, burst: float, per_second: float, now: float) -> float | None:
+        return None  # one process per database in practice: the engine's own bucket is the limit
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def ping(self) -> bool:
@@ -455,6 +518,24 @@ class SqliteStore:
                     conn.close()
 
         await asyncio.to_thread(work)
+
+
+def _make_private(path: Path) -> None:
+    """The data directory 0700 (when this creates it) and the database with its -wal/-shm 0600.
+
+    The database file is created here, before SQLite opens it, so it is never readable by others even
+    for a moment; SQLite gives the -wal and -shm files the database's permissions. Files an older version
+    left group- or world-readable lose those bits (the owner's bits stay as they are).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError, PermissionError):
+            mode = file.stat().st_mode
+            if mode & 0o077 and file.is_file():
+                file.chmod(mode & 0o700)
 
 
 @contextmanager

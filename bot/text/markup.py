@@ -7,8 +7,10 @@ import re
 _CODE_BLOCK = re.compile(r"```.*?```", re.DOTALL)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 # Slack: <@U123>, <@U123|name>, <!channel>, <!subteam^S1|@team>, <#C1|general>, <http://x|label>
-_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|>\s]*\|([^>]*)>")
-_ANGLE = re.compile(r"<[@#!][^>]*>|<(?:https?|mailto):[^>]*>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
+# ``[^<>]`` rather than ``[^>]``: each "<" is scanned only up to the next one, so "<@<@<@…" stays linear
+# (Slack escapes a literal "<" in message text, so markup never contains one).
+_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|<>\s]*\|([^<>]*)>")
+_ANGLE = re.compile(r"<[@#!][^<>]*>|<(?:https?|mailto):[^<>]*>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,}:", re.IGNORECASE)
 _BROADCAST = re.compile(r"@(?:everyone|here|channel)\b", re.IGNORECASE)

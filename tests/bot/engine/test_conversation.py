@@ -47,7 +47,8 @@ async def test_situation_clarify_choice_advice_script_follow_up_feedback_forget(
     assert "{client_name}" not in script and "{amount}" not in script
 
     reply = await chat.ask("what if they still refuse?")
-    assert reply.kind == "clarify" and reply.options
+    assert reply.kind == "advice" and reply.options, "late-payment escalates: the next stage"
+    assert "Acme Studio" in "\n".join(reply.script), "the details stay with the same client"
     first_follow_up = option_ids(reply.options)
     reply = await chat.ask("and what if that doesn't work either?")
     assert reply.kind == "clarify"

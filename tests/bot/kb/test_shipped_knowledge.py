@@ -73,3 +73,30 @@ def test_say_this_messages_are_ready_to_send(real_kb: KnowledgeBase) -> None:
             for message in advice.say_this:
                 assert len(message.split()) >= 25, (topic.id, lang, message[:60])
                 assert not re.search(r"\{[^}]*\s[^}]*\}", message), "placeholders have no spaces"
+
+
+def test_legal_flag_and_the_not_legal_advice_note_agree_everywhere() -> None:
+    """Issue 13 item 8: legal topics get the note from the engine; no topic writes its own."""
+    import re
+
+    from bot.engine.compose import advice, next_stage, part, tip
+    from bot.kb.load import load_knowledge
+
+    kb = load_knowledge()
+    note = re.compile(r"not legal advice|no es asesoramiento|no és assessorament|ei ole oikeudellista", re.I)
+    assert kb.topics["bad-reviews-slander"].legal and kb.topics["contract-and-change-orders"].legal
+    for topic in kb.topics.values():
+        for lang in ("en", "es", "ca", "fi"):
+            entry = topic.in_lang(lang)
+            own = [entry.summary, *entry.steps, *entry.say_this, *entry.avoid, *entry.more]
+            assert not any(note.search(text) for text in own), (topic.id, lang)
+            replies = [
+                advice(kb, topic, lang, full=True, details={}),
+                advice(kb, topic, lang, full=False, details={}),
+                part(kb, topic, lang, "say_this", {}),
+                tip(kb, topic, lang),
+            ]
+            if entry.next_stage is not None:
+                replies.append(next_stage(kb, topic, lang, {}))
+            for reply in replies:
+                assert bool(reply.disclaimer) == topic.legal, (topic.id, lang, reply.kind)

@@ -214,3 +214,76 @@ def test_a_duplicate_key_is_rejected_with_file_and_line(kb_dir: Path, where: str
         expected = f"{path}:{first + 1}: duplicate key 'en.title' (first on line {first}); keep one"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert problems(kb_dir) == [expected]
+
+
+# -- issue 13: legal flag <=> note, untracked fill-in markers, escalation stages ------------------------------
+
+
+def test_a_topic_that_says_not_legal_advice_must_be_legal(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["legal"] = False
+        data["en"]["more"] = ["This is practical advice, not legal advice."]
+
+    edit(kb_dir, "scope-creep", change)
+    assert any("en.more[0]: says it is not legal advice" in p for p in problems(kb_dir))
+
+
+def test_a_legal_topic_must_say_when_to_see_a_professional(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["legal"] = True
+
+    edit(kb_dir, "scope-creep", change)
+    found = problems(kb_dir)
+    assert any("en.steps: a `legal: true` topic must say" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    "marker", ["[name]", "(list the points)", "<client>", "___", "(your hours, e.g. 9 to 5)", "[X]"]
+)
+def test_untracked_fill_in_markers_fail(kb_dir: Path, marker: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["say_this"] = [f"Hi {{client_name}}, about {marker}: {{project}} {{amount}} is open."]
+
+    edit(kb_dir, "late-payment", change)
+    assert any("untracked fill-in marker" in p for p in problems(kb_dir))
+
+
+def test_a_declared_fill_in_is_a_tracked_placeholder(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for lang, label in (("en", "the new request"), ("es", "la petición"), ("ca", "la petició"), ("fi", "pyyntö")):
+            data[lang]["say_this"] = [m + " {new_request}" for m in data[lang]["say_this"]]
+            data[lang]["fill_in"] = {"new_request": label}
+
+    edit(kb_dir, "scope-creep", change)
+    kb, found = check_knowledge(kb_dir, [])
+    assert kb is not None, found
+    assert kb.topics["scope-creep"].in_lang("es").fill_in == {"new_request": "la petición"}
+
+
+def test_escalates_requires_a_next_stage_in_every_language(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["escalates"] = True
+        data["en"]["next_stage"] = {"title": "Next", "summary": "Then this.", "steps": ["One.", "Two."]}
+
+    edit(kb_dir, "scope-creep", change)
+    found = problems(kb_dir)
+    assert any("es.next_stage: is required" in p for p in found)
+    assert not any("en.next_stage: is required" in p for p in found)
+
+
+def test_a_next_stage_without_escalates_is_an_error(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["next_stage"] = {"title": "Next", "summary": "Then this.", "steps": ["One.", "Two."]}
+        data["en"]["follow_up"]["options"][0] = {"label": "Worse", "part": "next_stage"}
+
+    edit(kb_dir, "scope-creep", change)
+    found = problems(kb_dir)
+    assert any("does not declare `escalates: true`" in p for p in found)
+
+
+def test_refines_must_name_an_existing_topic(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["refines"] = ["no-such-topic"]
+
+    edit(kb_dir, "scope-creep", change)
+    assert any("refines[0]: unknown topic id 'no-such-topic'" in p for p in problems(kb_dir))

@@ -145,7 +145,8 @@ def test_cli_json_contract() -> None:
     assert isinstance(data["options"], list)
     assert data["query"] == "my client won't pay the invoice" and data["lang"] == "en"
     assert data["confident"] is True and data["ambiguous"] is False and data["problems"] == ["late-payment"]
-    assert len(data["matches"]) == 3 and set(data["matches"][0]) == {"id", "score", "title"}
+    assert len(data["matches"]) == 3 and set(data["matches"][0]) == {"id", "score", "title", "refines"}
+    assert data["matches"][0]["refines"] == [], "the contract's own ids refine nothing"
     scores = [m["score"] for m in data["matches"]]
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
 

@@ -215,3 +215,21 @@ async def test_two_instances_claim_disjoint_checkins_concurrently(store: Store, 
     assert set(ids) == {f"c{n:03d}" for n in range(60)}
     assert await twin.claim_due_checkins(now=500.0) == []
     assert [c.id for c in await store.claim_due_checkins(now=2000.0)] == [f"c{n:03d}" for n in range(60, 70)]
+
+
+async def test_an_event_claim_is_a_lease_until_finished_or_released(store: Store, twin: Store) -> None:
+    # Held while being answered: another delivery (another replica) is refused.
+    assert await store.claim_event("evt-lease", ttl=1)
+    assert not await twin.claim_event("evt-lease", ttl=1)
+    # The holder died: once the lease runs out a re-delivery takes over.
+    await asyncio.sleep(1.2)
+    assert await twin.claim_event("evt-lease", ttl=1)
+    # Answered: kept as done, long after the lease would have run out.
+    await twin.finish_event("evt-lease", ttl=3600)
+    await asyncio.sleep(1.2)
+    assert not await store.claim_event("evt-lease", ttl=1)
+
+    # Answering failed: released at once, so the next delivery is answered.
+    assert await store.claim_event("evt-failed", ttl=60)
+    await store.release_event("evt-failed")
+    assert await twin.claim_event("evt-failed", ttl=60)
