@@ -123,14 +123,6 @@ def from_thread_reply(event: Payload, bot_user_id: str) -> Incoming | None:
     return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
 
 
-def is_channel_message(body: Payload) -> bool:
-    """A message event from a channel (not a DM): most are none of the coach's business."""
-    event = body.get("event") or {}
-    return body.get("type") == "event_callback" and event.get("type") == "message" and event.get(
-        "channel_type"
-    ) in ("channel", "group")
-
-
 def from_command(command: Payload) -> Incoming:
     user, channel = str(command["user_id"]), str(command["channel_id"])
     text = unescape(str(command.get("text") or "")).strip()
