@@ -214,3 +214,18 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
     assert not wants_colour(Tty(), {"TERM": "dumb"})
     assert not wants_colour(io.StringIO(), {"TERM": "xterm"})
     assert COLOUR.title("x") != "x" and PLAIN.title("x") == "x"
+
+
+def test_a_pasted_email_is_read_as_the_clients_words(terminal: Terminal) -> None:
+    """A paste arrives as one bracketed paste, newlines and all, and is answered once, as the client's message."""
+    terminal.read_until("you>")
+    email = (
+        "From: Ann Smith <ann@acme.com>\nSubject: Invoice 2024-17\n\n"
+        "Hi, we won't be able to pay invoice 2024-17 this month, cash flow is tight. Next month maybe."
+    )
+    terminal.type(f"\x1b[200~{email}\x1b[201~\r")
+    text = "\n".join(screen_lines(terminal.read_until("you>")))
+    assert "CLIENT PAYS LATE" in text
+    terminal.type("\r")
+    rest = "\n".join(screen_lines(terminal.read_until("you>")))
+    assert "Hi Ann Smith," in rest, "the reply draft is addressed to the sender of the e-mail"
