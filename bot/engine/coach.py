@@ -191,11 +191,20 @@ class Coach:
             return replace(request, text=request.text[:limit])
         return request
 
-    async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
-        """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
+    async def due_checkins(
+        self, now: float | None = None, platform: Platform | None = None, user_id: str | None = None
+    ) -> list[Outgoing]:
+        """Claim the check-ins that are due (for one platform, and one user, if given); the messages to send.
+
+        ``user_id`` is for `coach chat`, where one process serves one person: another user's due check-ins
+        (a second ``coach chat --user``) go back to the store for their own session.
+        """
         now = self.clock() if now is None else now
         out: list[Outgoing] = []
         for checkin in await self.store.claim_due_checkins(now, platform=platform):
+            if user_id is not None and checkin.user_id != user_id:
+                await self.store.add_checkin(checkin)
+                continue
             topic = self.kb.topics.get(checkin.topic_id)
             if topic is None:
                 continue
