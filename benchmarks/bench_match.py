@@ -105,7 +105,7 @@ def main() -> None:
         for _ in range(5):
             start = time.perf_counter()
             compiled = load_compiled()
-            Matcher(compiled.kb, index=compiled.index, detector=compiled.detector)
+            Matcher(compiled.kb, index=compiled.index, detector=compiled.detector, model=compiled.model)
             warm.append((time.perf_counter() - start) * 1000)
     load_ms, build_ms, warm_ms = statistics.median(loads), statistics.median(builds), statistics.median(warm)
     count = sum(len(a.phrasings) for t in kb.topics.values() for a in t.advice.values())

@@ -253,12 +253,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _discord(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.discord.runner import invite_url, sync_commands
+    from adapters.discord.runner import invite_urls, sync_commands
 
     if args.discord_command == "sync":
         sync_commands(settings)
     else:
-        print(invite_url(settings, client_id=args.client_id))
+        server, account = invite_urls(settings, client_id=args.client_id)
+        print(f"Add to a server:     {server}")
+        print(f"Add to your account: {account}")
     return 0
 
 
@@ -362,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord_commands.add_parser("sync", help="sync slash commands globally (once per deploy)").set_defaults(
         run=_discord
     )
-    invite = discord_commands.add_parser("invite-url", help="print the OAuth2 URL to add the bot to a server")
+    invite = discord_commands.add_parser("invite-url", help="print the links to add the bot to a server or an account")
     invite.add_argument("--client-id", help="application id (default: read from the token)")
     invite.set_defaults(run=_discord)
     return parser

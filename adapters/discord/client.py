@@ -10,7 +10,7 @@ from discord import app_commands
 
 from adapters.discord.commands import CoachGroup
 from adapters.discord.handler import DiscordHandler
-from adapters.discord.localization import CoachTranslator
+from adapters.discord.localization import COACH_ME, CoachTranslator
 from adapters.discord.render import NO_PINGS
 from adapters.discord.views import ActionButton
 from bot.engine.coach import Coach
@@ -22,9 +22,15 @@ log = logging.getLogger("coach.discord")
 SHUTDOWN_GRACE = 20.0  # seconds for answers already being written, as in Slack mode
 
 
+# Installed to a server or to a user's own account; usable in servers, in DMs with the bot, and (for a
+# user install) in the user's other DMs and group DMs, where only the user sees the answers.
+INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
+CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+
+
 class CoachTree(app_commands.CommandTree[discord.Client]):
     def __init__(self, client: discord.Client, handler: DiscordHandler) -> None:
-        super().__init__(client)
+        super().__init__(client, allowed_installs=INSTALLS, allowed_contexts=CONTEXTS)
         self.handler = handler
 
     async def on_error(
@@ -39,6 +45,9 @@ class CoachClient(discord.Client):
     """Nothing connects until :meth:`start` (or :meth:`login`) is called."""
 
     def __init__(self, coach: Coach, settings: Settings, *, sync_guild: int | None = None, **options: Any) -> None:
+        # The bot never joins voice, so discord.py's "PyNaCl / davey is not installed" warnings say nothing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(intents=discord.Intents.default(), allowed_mentions=NO_PINGS, **options)
         self.coach = coach
         self.settings = settings
@@ -46,6 +55,7 @@ class CoachClient(discord.Client):
         self.handler = DiscordHandler(coach)
         self.tree = CoachTree(self, self.handler)
         self.tree.add_command(CoachGroup(self.handler))
+        self.tree.add_command(app_commands.ContextMenu(name=COACH_ME, callback=self.handler.on_message_menu))
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CoachTranslator())

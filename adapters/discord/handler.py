@@ -15,7 +15,7 @@ from discord import app_commands
 
 from adapters.discord.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, shorten
 from adapters.discord.render import NO_PINGS, Outbound, render
-from adapters.discord.translate import in_bot_dm, interaction_request, message_request
+from adapters.discord.translate import in_bot_dm, interaction_request, message_request, message_words
 from bot.engine.coach import Coach
 from bot.engine.i18n import LANGS, t
 from bot.engine.messages import Reply, Request
@@ -56,6 +56,15 @@ class DiscordHandler:
                 return
             reply = await self.coach.handle(interaction_request(interaction, text=text, action=action))
             await self._follow_up(interaction, reply, ephemeral=ephemeral)
+
+    async def on_message_menu(self, interaction: Interaction, message: discord.Message) -> None:
+        """Apps → "Coach me on this": the chosen message is the client's words; only the user sees the answer."""
+        if not await self._first_delivery(f"interaction:{interaction.id}"):
+            return
+        ephemeral = not in_bot_dm(interaction)
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        request = interaction_request(interaction, text=message_words(message), client_words=True)
+        await self._follow_up(interaction, await self.coach.handle(request), ephemeral=ephemeral)
 
     async def topic_choices(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
         """Autocomplete: topic titles in the user's language; the value is the topic id."""

@@ -17,7 +17,11 @@ def ui(message: str, key: str) -> app_commands.locale_str:
     return app_commands.locale_str(message, key=key)
 
 
+# The message context menu (Apps → Coach me on this); at most 32 characters in every language.
+COACH_ME = ui("Coach me on this", "menu.coach_me")
+
 SPANISH: dict[str, str] = {
+    "menu.coach_me": "Asesórame sobre esto",
     "coach": "coach",
     "coach.description": "Consejos para tratar con clientes difíciles",
     "ask": "preguntar",
@@ -45,6 +49,7 @@ SPANISH: dict[str, str] = {
 }
 
 FINNISH: dict[str, str] = {
+    "menu.coach_me": "Neuvo minua tästä",
     "coach": "coach",
     "coach.description": "Neuvoja hankalien asiakkaiden kanssa toimimiseen",
     "ask": "kysy",

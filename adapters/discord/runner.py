@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from urllib.parse import parse_qs, urlparse
 
 import discord
 
@@ -22,6 +23,7 @@ from bot.settings import Settings
 log = logging.getLogger("coach.discord")
 
 SCOPES = ("bot", "applications.commands")
+USER_SCOPES = ("applications.commands",)
 _NETWORK_HINT = "check the network connection and any proxy"
 # Exactly what the bot uses: read the channel, answer (also in threads), embeds, and replies to a message.
 PERMISSIONS = discord.Permissions(
@@ -118,6 +120,18 @@ async def _sync(client: CoachClient, token: str) -> list[str]:
             raise unreachable("Discord's API", _api_base(), exc, _NETWORK_HINT) from None
         synced = await client.tree.sync()
     return [command.name for command in synced]
+
+
+def invite_urls(settings: Settings, *, client_id: str | None) -> tuple[str, str]:
+    """Two links: add the bot to a server (guild install), and add the app to your own account (user install).
+
+    A user install needs only ``applications.commands`` and no permissions: /coach and "Coach me on this"
+    then work for that person in any server or DM, answered through the interaction itself.
+    """
+    guild = invite_url(settings, client_id=client_id)
+    client = parse_qs(urlparse(guild).query)["client_id"][0]
+    user = discord.utils.oauth_url(client, scopes=USER_SCOPES)
+    return f"{guild}&integration_type=0", f"{user}&integration_type=1"
 
 
 def invite_url(settings: Settings, *, client_id: str | None) -> str:

@@ -15,8 +15,17 @@ _CONVERSATION_MESSAGES = (discord.MessageType.default, discord.MessageType.reply
 
 
 def in_bot_dm(interaction: discord.Interaction[Any]) -> bool:
-    """The interaction happened in the user's direct messages with the bot (a private place already)."""
-    return interaction.guild_id is None and isinstance(interaction.channel, discord.DMChannel)
+    """The interaction happened in the user's direct messages with the bot (a private place already).
+
+    With the app installed to a user's account, /coach also works in their DMs with other people
+    (Discord's "private channel" context): those are not private from the other person.
+    """
+    if interaction.guild_id is not None:
+        return False
+    context = interaction.context
+    if context.guild or context.dm_channel or context.private_channel:
+        return context.dm_channel
+    return isinstance(interaction.channel, discord.DMChannel)
 
 
 def interaction_request(
@@ -26,6 +35,7 @@ def interaction_request(
     action: str | None = None,
     is_private: bool = True,
     command: str | None = COMMAND,
+    client_words: bool = False,
 ) -> Request:
     """A slash command or a button press. ``command`` is set when the answer is shown only to the user."""
     user_id = str(interaction.user.id)
@@ -38,7 +48,19 @@ def interaction_request(
         locale=interaction.locale.value,
         command=command,
         action=action,
+        client_words=client_words,
     )
+
+
+def message_words(message: discord.Message) -> str:
+    """What a message says: its content, a forwarded message's content, or its embeds' text."""
+    if message.content.strip():
+        return message.content.strip()
+    forwarded = [snapshot.content for snapshot in message.message_snapshots if snapshot.content.strip()]
+    if forwarded:
+        return "\n\n".join(forwarded)
+    described = [embed.description or "" for embed in message.embeds]
+    return "\n\n".join(text for text in described if text.strip())
 
 
 def mention_pattern(bot_id: int) -> re.Pattern[str]:

@@ -11,6 +11,7 @@ import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -24,11 +25,15 @@ from adapters.slack.inflight import InFlight
 from adapters.slack.render import render
 from adapters.slack.translate import (
     COMMAND_NAME,
+    MESSAGE_SHORTCUT,
     Incoming,
     from_action,
     from_command,
     from_direct_message,
+    from_home_setting,
     from_mention,
+    from_message_shortcut,
+    from_thread_reply,
     incoming_for,
     is_share,
     share_target,
@@ -70,6 +75,26 @@ def honour_rate_limits(client: AsyncWebClient) -> AsyncWebClient:
     return client
 
 
+class _TokenGivenTwice(logging.Filter):
+    """Drops bolt's "As you gave `client` as well, `token` will be unused".
+
+    Bolt reads SLACK_BOT_TOKEN from the environment even when it is handed a client, and the
+    client it is handed was built from that very token: the warning is true of every start.
+    """
+
+    MESSAGE = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.MESSAGE
+
+
+def bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("coach.slack.bolt")
+    if not any(isinstance(f, _TokenGivenTwice) for f in logger.filters):
+        logger.addFilter(_TokenGivenTwice())
+    return logger
+
+
 def create_app(
     coach: Coach, settings: Settings, *, client: AsyncWebClient | None = None, inflight: InFlight | None = None
 ) -> AsyncApp:
@@ -81,7 +106,7 @@ def create_app(
         # body) and logs the body of every rejected request: ours replaces it, in the same place.
         request_verification_enabled=False,
         before_authorize=StrictRequestVerification(settings.slack_signing_secret),
-        logger=logging.getLogger("coach.slack.bolt"),
+        logger=bolt_logger(),
         name="client-coach",
     )
     handlers = SlackHandlers(coach, inflight or InFlight())
@@ -91,6 +116,7 @@ def create_app(
     app.event("app_home_opened")(handlers.on_home_opened)
     app.command(f"/{COMMAND_NAME}")(handlers.on_command)
     app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
+    app.message_shortcut(MESSAGE_SHORTCUT)(handlers.on_message_shortcut)
     app.error(handlers.on_error)
     return app
 
@@ -111,6 +137,20 @@ class SlackHandlers:
         incoming = from_direct_message(event, context.bot_user_id or "")
         if incoming is not None:
             await self.answer(client, incoming, context)
+            return
+        follow_up = from_thread_reply(event, context.bot_user_id or "")
+        if follow_up is not None and await self._continues(follow_up):
+            await self.answer(client, follow_up, context)  # claimed there, like any event it answers
+
+    async def _continues(self, incoming: Incoming) -> bool:
+        """A thread reply is answered only from someone the coach is already talking with in that thread.
+
+        Only reads: any other channel message is ignored, and nothing about it is kept (not even its event id).
+        """
+        try:
+            return await self.coach.in_conversation(incoming.request)
+        except StoreError:
+            return False  # without the store there is no telling whether the coach is in that thread
 
     async def on_command(self, ack: AsyncAck, command: Body, client: AsyncWebClient) -> None:
         await ack()  # before the engine: Slack gives up after 3 seconds
@@ -118,7 +158,19 @@ class SlackHandlers:
 
     async def on_action(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
+        setting = from_home_setting(body)
+        if setting is not None:
+            async with self.inflight.track():
+                await self.coach.handle(setting.request)
+                await self.publish_home(client, setting.request.user_id)
+            return
         incoming = from_action(body)
+        if incoming is not None:
+            await self.answer(client, incoming)
+
+    async def on_message_shortcut(self, ack: AsyncAck, shortcut: Body, client: AsyncWebClient) -> None:
+        await ack()  # before the engine, as for /coach
+        incoming = from_message_shortcut(shortcut)
         if incoming is not None:
             await self.answer(client, incoming)
 
@@ -129,9 +181,16 @@ class SlackHandlers:
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            chosen = await self._saved_lang(user)
-            lang = chosen or self.coach.settings.default_lang
-            await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen))
+            await self.publish_home(client, user)
+
+    async def publish_home(self, client: AsyncWebClient, user: str) -> None:
+        chosen = await self._saved_lang(user)
+        lang = chosen or self.coach.settings.default_lang
+        try:
+            checkins = await self.coach.open_checkins(f"slack:{user}")
+        except StoreError:
+            checkins = []
+        await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen, checkins))
 
     async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
         """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""

@@ -39,7 +39,11 @@ async def deliver(
     if target.user and not public:
         for message in remaining:
             await client.chat_postEphemeral(
-                channel=target.channel, user=target.user, text=message.text, blocks=message.blocks
+                channel=target.channel,
+                user=target.user,
+                thread_ts=target.thread_ts,
+                text=message.text,
+                blocks=message.blocks,
             )
         return
     channel = target.channel or await open_dm(client, target.dm_user)

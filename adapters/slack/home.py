@@ -1,34 +1,89 @@
-"""The App Home tab: what the bot does, how to ask it, the topics and the user's language."""
+"""The App Home tab: what the bot does, how to ask it, the user's check-ins, the topics and the language."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import Any
 
-from adapters.slack.render import Block, actions, bullets, context, escape, header, sections
-from bot.engine.i18n import t
+from adapters.slack.render import Block, actions, bullets, context, escape, header, sections, truncate
+from adapters.slack.translate import HOME_LANG_ACTION
+from bot.engine.i18n import LANGS, t
 from bot.engine.messages import Choice
 from bot.kb.model import KnowledgeBase
+from bot.store.base import Checkin
 
 HOME_BLOCK_LIMIT = 100
+CHECKINS_SHOWN = 20
 APP_NAME = "Client Coach"
+AUTO = "auto"
+LANG_NAMES = {"en": "English", "es": "Español", "ca": "Català", "fi": "Suomi"}
 
 
-def home_view(kb: KnowledgeBase, lang: str, chosen_lang: str | None) -> dict[str, Any]:
+def home_view(
+    kb: KnowledgeBase, lang: str, chosen_lang: str | None, checkins: Sequence[Checkin] = ()
+) -> dict[str, Any]:
     """A ``views.publish`` home view in ``lang``; ``chosen_lang`` is the user's saved preference."""
     titles = [topic.in_lang(lang).title for topic in kb.topics.values()]
     how = [t("how_mention", lang), t("how_command", lang), t("how_dm", lang)]
-    setting = chosen_lang or f"{t('language_auto', lang)} ({lang})"
     blocks: list[Block] = [
         *header(APP_NAME),
         *sections(escape(t("help", lang))),
         *sections(bullets(how, t("how_title", lang))),
         *context(escape(t("help_commands", lang))),
         {"type": "divider"},
+        *_checkins(kb, lang, checkins),
+        {"type": "divider"},
         *sections(bullets(titles, t("topics", lang))),
     ]
-    footer = context(f"🌐 *{escape(t('language', lang))}:* {escape(setting)} · {escape(t('lang_usage', lang))}")
+    footer = [_language(lang, chosen_lang)]
     buttons = actions([Choice(f"topic:{tid}", title) for tid, title in zip(kb.topics, titles, strict=True)])
     if len(blocks) + len(buttons) + len(footer) <= HOME_BLOCK_LIMIT:
         blocks += buttons  # the list above already names every topic; buttons are a shortcut
     blocks += footer
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
+
+
+def _when(due_at: float) -> str:
+    """The due time in the reader's own time zone (Slack formats it), with a UTC fallback."""
+    fallback = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(due_at))
+    return f"<!date^{int(due_at)}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _checkins(kb: KnowledgeBase, lang: str, checkins: Sequence[Checkin]) -> list[Block]:
+    blocks: list[Block] = sections(f"*{escape(t('checkins_title', lang))}*")
+    if not checkins:
+        return blocks + context(escape(t("checkins_none", lang)))
+    for checkin in checkins[:CHECKINS_SHOWN]:
+        title = kb.topics[checkin.topic_id].in_lang(lang).title if checkin.topic_id in kb.topics else checkin.topic_id
+        line = t("checkin_due", lang, title=f"*{escape(title)}*", when=_when(checkin.due_at))
+        button = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": t("btn_cancel", lang), "emoji": True},
+            "action_id": f"cancel:{checkin.id}",
+            "value": f"cancel:{checkin.id}",
+        }
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line}, "accessory": button})
+    return blocks
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": truncate(label, 75), "emoji": True}, "value": value}
+
+
+def _language(lang: str, chosen_lang: str | None) -> Block:
+    """The language setting, with a menu to change it (automatic: the language each message is written in)."""
+    auto = _option(AUTO, f"{t('language_auto', lang)} ({lang})")
+    options = [auto, *(_option(code, LANG_NAMES[code]) for code in LANGS)]
+    current = next((o for o in options if o["value"] == chosen_lang), auto)
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": f"🌐 *{escape(t('language', lang))}:* {escape(current['text']['text'])}"},
+        "accessory": {
+            "type": "static_select",
+            "action_id": HOME_LANG_ACTION,
+            "placeholder": {"type": "plain_text", "text": t("lang_pick", lang)},
+            "options": options,
+            "initial_option": current,
+        },
+    }

@@ -16,6 +16,8 @@ from bot.engine.messages import Request
 Payload = Mapping[str, Any]
 
 COMMAND_NAME = "coach"
+HOME_LANG_ACTION = "home_lang"  # the App Home language menu
+MESSAGE_SHORTCUT = "coach_me_on_this"  # the message shortcut's callback_id (deploy/slack-manifest.yaml)
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,10 @@ class Target:
     """Where an answer goes.
 
     ``response_url`` (a command or a button on an ephemeral message) wins, with
-    chat.postEphemeral to ``channel`` for ``user`` when the URL has expired; otherwise
-    chat.postMessage to ``channel`` (in ``thread_ts`` when set); with neither, the DM
-    with ``dm_user`` is opened first (a button on the App Home tab, a check-in).
+    chat.postEphemeral to ``channel`` for ``user`` when the URL has expired; with ``user``
+    set, chat.postEphemeral for that user only (in ``thread_ts`` when set: a button on a
+    public answer); otherwise chat.postMessage to ``channel`` (in ``thread_ts`` when set);
+    with no channel, the DM with ``dm_user`` is opened first (App Home, a check-in).
     """
 
     channel: str = ""
@@ -49,6 +52,20 @@ def strip_mention(text: str, user_id: str) -> str:
     return " ".join(pattern.sub(" ", text).split())
 
 
+def unescape(text: str) -> str:
+    """Slack's own escaping undone: user text arrives with ``&amp;``, ``&lt;`` and ``&gt;``.
+
+    Only these three (``&amp;`` last, so ``&amp;lt;`` stays the literal ``&lt;`` the user typed);
+    the renderer escapes again, exactly once, on the way out.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def user_text(text: str, bot_user_id: str) -> str:
+    """What the user wrote: the bot's mention removed (while ``<`` is still markup), then unescaped."""
+    return unescape(strip_mention(text, bot_user_id))
+
+
 def _from_someone(event: Payload, bot_user_id: str) -> str | None:
     """The human author of a plain message, or None for bots, edits, joins and the bot itself."""
     user = event.get("user")
@@ -68,7 +85,7 @@ def from_mention(event: Payload, bot_user_id: str) -> Incoming | None:
     thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
     if user is None or not channel or not thread_ts or is_direct_channel(channel) or event.get("channel_type") == "im":
         return None
-    text = strip_mention(str(event.get("text") or ""), bot_user_id)
+    text = user_text(str(event.get("text") or ""), bot_user_id)
     request = Request("slack", user, f"{channel}:{thread_ts}", text, is_private=False)
     return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
 
@@ -80,17 +97,58 @@ def from_direct_message(event: Payload, bot_user_id: str) -> Incoming | None:
     channel = str(event.get("channel") or "")
     if user is None or not channel:
         return None
-    text = strip_mention(str(event.get("text") or ""), bot_user_id)
+    text = user_text(str(event.get("text") or ""), bot_user_id)
     thread_ts = event.get("thread_ts")
     request = Request("slack", user, channel, text, is_private=True)
     return Incoming(request, Target(channel=channel, thread_ts=str(thread_ts) if thread_ts else None))
 
 
+def from_thread_reply(event: Payload, bot_user_id: str) -> Incoming | None:
+    """A plain reply in a channel thread (message.channels / message.groups), as a follow-up *candidate*.
+
+    Whether the coach is part of that thread with this person is for the store to say; anything
+    that is not a reply in a thread, or that mentions the bot (app_mention answers it), is None.
+    """
+    if event.get("channel_type") not in ("channel", "group"):
+        return None
+    user = _from_someone(event, bot_user_id)
+    channel = str(event.get("channel") or "")
+    thread_ts, ts = str(event.get("thread_ts") or ""), str(event.get("ts") or "")
+    if user is None or not channel or not thread_ts or thread_ts == ts:
+        return None
+    raw = str(event.get("text") or "")
+    if bot_user_id and f"<@{bot_user_id}" in raw:
+        return None
+    request = Request("slack", user, f"{channel}:{thread_ts}", user_text(raw, bot_user_id), is_private=False)
+    return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
+
+
 def from_command(command: Payload) -> Incoming:
     user, channel = str(command["user_id"]), str(command["channel_id"])
-    text = str(command.get("text") or "").strip()
+    text = unescape(str(command.get("text") or "")).strip()
     request = Request("slack", user, f"{channel}:{user}", text, is_private=True, command=COMMAND_NAME)
     return Incoming(request, Target(channel=channel, response_url=str(command["response_url"]), user=user))
+
+
+def message_text(message: Payload) -> str:
+    """A message's words: its text, or what a shared or forwarded message carries in its attachments."""
+    text = str(message.get("text") or "").strip()
+    if text:
+        return text
+    parts = [str(a.get("text") or a.get("fallback") or "") for a in message.get("attachments") or []]
+    return "\n\n".join(part.strip() for part in parts if part.strip())
+
+
+def from_message_shortcut(body: Payload) -> Incoming | None:
+    """"Coach me on this" on any message: its text is the client's words, the answer only the user sees."""
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("channel") or {}).get("id") or "")
+    if not user or not channel:
+        return None
+    text = unescape(message_text(body.get("message") or {}))
+    conversation = f"{channel}:{user}"
+    request = Request("slack", user, conversation, text, is_private=True, command=COMMAND_NAME, client_words=True)
+    return Incoming(request, Target(channel=channel, response_url=str(body.get("response_url") or ""), user=user))
 
 
 def from_action(body: Payload) -> Incoming | None:
@@ -120,7 +178,29 @@ def from_action(body: Payload) -> Incoming | None:
         return Incoming(_action_request(user, channel, True, action_id), Target(channel=channel, thread_ts=thread_ts))
     thread_ts = str(thread or message.get("ts") or container.get("message_ts") or "")
     request = _action_request(user, f"{channel}:{thread_ts}", False, action_id)
-    return Incoming(request, Target(channel=channel, thread_ts=thread_ts or None))
+    # A button on a public answer: whoever pressed it gets their answer privately, in that thread.
+    return Incoming(request, Target(channel=channel, thread_ts=thread_ts or None, user=user))
+
+
+def from_home_setting(body: Payload) -> Incoming | None:
+    """A setting changed on the App Home tab (the language menu, a check-in's Cancel); None for anything else.
+
+    The answer is the Home tab itself, published again: nothing goes to the DM.
+    """
+    pressed = body.get("actions") or []
+    user = str((body.get("user") or {}).get("id") or "")
+    if not pressed or not user or (body.get("container") or {}).get("type") != "view":
+        return None
+    action = pressed[0]
+    conversation = f"home:{user}"
+    if action.get("action_id") == HOME_LANG_ACTION:
+        code = str((action.get("selected_option") or {}).get("value") or "")
+        request = Request("slack", user, conversation, f"lang {code}", is_private=True, command=COMMAND_NAME)
+        return Incoming(request, Target(dm_user=user))
+    action_id = str(action.get("value") or action.get("action_id") or "")
+    if action_id.startswith("cancel:"):
+        return Incoming(_action_request(user, conversation, True, action_id), Target(dm_user=user))
+    return None
 
 
 def _action_request(user: str, conversation_id: str, is_private: bool, action_id: str) -> Request:
@@ -145,10 +225,12 @@ def incoming_for(body: Payload, bot_user_id: str) -> Incoming | None:
         if event.get("type") == "app_mention":
             return from_mention(event, bot_user_id)
         if event.get("type") == "message":
-            return from_direct_message(event, bot_user_id)
+            return from_direct_message(event, bot_user_id) or from_thread_reply(event, bot_user_id)
         return None
     if body.get("type") == "block_actions":
         return from_action(body)
+    if body.get("type") == "message_action":
+        return from_message_shortcut(body)
     if "command" in body and "response_url" in body and "user_id" in body and "channel_id" in body:
         return from_command(body)
     return None

@@ -26,6 +26,7 @@ from bot.engine.details import extract_details, looks_private, mentions_other_cl
 from bot.engine.i18n import LANGS, count, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
+from bot.engine.pasted import Pasted, find_pasted
 from bot.engine.plan import order_problems
 from bot.engine.ratelimit import RateLimiter
 from bot.errors import StoreError
@@ -47,6 +48,7 @@ T = TypeVar("T")
 NEW_SITUATION_SCORE = 0.5
 NEW_SITUATION_WORDS = 6
 CHECKIN_DEFAULT_DAYS = 3.0
+AUTOMATIC = frozenset({"auto", "automatic", "automático", "automàtica", "automaattinen"})  # "lang auto"
 # Messages up to this long are matched on the event loop: it takes well under a millisecond, less than the hop
 # to a thread, and a CPU-bound thread would slow every socket operation of the loop (GIL hand-offs). Longer
 # ones are matched in the coach's worker thread.
@@ -229,6 +231,19 @@ class Coach:
             out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id))
         return out
 
+    async def open_checkins(self, user_key: str) -> list[Checkin]:
+        """The user's check-ins still to come (for a home screen), on topics that still exist."""
+        return [c for c in await self.store.user_checkins(user_key) if c.topic_id in self.kb.topics]
+
+    async def in_conversation(self, request: Request) -> bool:
+        """True when this user has a live conversation with the coach where ``request`` happens (a thread).
+
+        Only reads: for the platforms to tell a follow-up from chatter the coach must leave alone.
+        """
+        now = self.clock()
+        found = await self.store.get_conversation(request.conversation_key, now, self.settings.conversation_ttl)
+        return found is not None
+
     # -- the conversation ------------------------------------------------------------
 
     async def _handle(self, request: Request) -> Reply:
@@ -237,8 +252,11 @@ class Coach:
         prefs = await self.store.get_preferences(request.user_key)
         conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
         text = request.text or ""
-        command = None if request.action else parse_command(text)
-        lang, from_text = self._reply_lang(request, text, prefs, conv, is_command=command is not None)
+        command = None if request.action or request.client_words else parse_command(text)
+        pasted = None if request.action or command is not None else self._pasted(request, text)
+        # The reply is in the user's language: a client's words do not say what that is.
+        own = pasted.own if pasted is not None else text
+        lang, from_text = self._reply_lang(request, own, prefs, conv, is_command=command is not None)
         conv.lang = lang
 
         if request.action:
@@ -247,6 +265,8 @@ class Coach:
             reply = await self._command(request, command, lang, prefs)
             if command.name == "forget":
                 return reply
+        elif pasted is not None:
+            reply = await self._client_message(request, pasted, lang, conv)
         else:
             reply = await self._free_text(request, text, lang, from_text, conv, now)
         conv.updated_at = now
@@ -317,6 +337,34 @@ class Coach:
             return None
         bare = conv.stage == "checkin_offer" and not details and intent in (None, "yes")
         return reminder_days(text, now, lang, bare=bare)
+
+
+    @staticmethod
+    def _pasted(request: Request, text: str) -> Pasted | None:
+        if request.client_words:
+            return Pasted(own="", client=text.strip()) if text.strip() else None
+        return find_pasted(text)
+
+    async def _client_message(self, request: Request, pasted: Pasted, lang: str, conv: Conversation) -> Reply:
+        """A client's message the user brought: the situation it shows, the advice, and a reply to send."""
+        # The situations are told from the freelancer's side ("my client won't pay"), so the client's own words
+        # ("we can't pay this month") are framed that way, in their language; the answer is in the user's.
+        client_lang = self.matcher.detector.detect(tokenize(clean(pasted.client))).lang or lang
+        text = f"{pasted.own}\n{t('client_frame', client_lang)} {pasted.client}".strip()
+        text = text[: self.settings.max_message_chars]
+        if len(text) <= INLINE_MATCH_CHARS:
+            result = self.matcher.match(text, fallback_lang=lang)
+        else:  # an e-mail: matched in the worker thread, as any long message
+            result = await self.off_loop(self.matcher.match, text, fallback_lang=lang)
+        if request.is_private:
+            # Names in the client's words are theirs (a signature, "I'm Ann"): only the From: line names the client.
+            found = {k: v for k, v in extract_details(pasted.client).items() if k not in ("client_name", "your_name")}
+            if pasted.sender:
+                found["client_name"] = pasted.sender
+            found.update(extract_details(pasted.own))
+            take_details(conv, found, new_situation=starts_new_situation(result, conv))
+        reply = await self._situation(request, result, lang, conv, text)
+        return replace(reply, notice=" ".join(n for n in (t("client_words", lang), reply.notice) if n))
 
     def _is_new_situation(self, result: MatchResult, conv: Conversation, text: str) -> bool:
         if result.decision == "several" and set(result.problems) - {conv.topic_id}:
@@ -405,8 +453,12 @@ class Coach:
 
     async def _action(self, request: Request, action: str, lang: str, conv: Conversation, now: float) -> Reply:
         kind, _, rest = action.partition(":")
-        if kind == "topic" and rest in self.kb.topics:
-            return await self._advise(request, self.kb.topics[rest], lang, conv)
+        if kind == "topic":
+            # A button carries the id; a typed /coach topic may carry a title in any language instead.
+            topic = self.find_topic(rest.strip(), lang) if rest.strip() else None
+            if topic is None:
+                return compose.topic_list(self.kb, lang, t("unknown_topic", lang, name=rest.strip()[:60]))
+            return await self._advise(request, topic, lang, conv)
         if kind == "none":
             conv.stage, conv.pending = "idle", []
             return compose.fallback(self.kb, lang)
@@ -432,6 +484,9 @@ class Coach:
             days, _, tid = rest.partition(":")
             if tid in self.kb.topics and days.isdigit():
                 return await self._schedule_checkin(request, self.kb.topics[tid], float(days), lang, conv, now)
+        if kind == "cancel" and rest:
+            cancelled = await self.store.cancel_checkin(request.user_key, rest)
+            return compose.message("confirmation", lang, t("checkin_cancelled" if cancelled else "checkin_gone", lang))
         if kind == "outcome":
             verdict, _, tid = rest.partition(":")
             if tid in self.kb.topics:
@@ -480,6 +535,9 @@ class Coach:
         if command.name == "tip":
             return self._tip(command.argument, lang)
         if command.name == "lang":
+            if command.argument.strip().casefold() in AUTOMATIC:
+                await self.store.set_preferences(request.user_key, replace(prefs, lang=None))
+                return compose.message("confirmation", lang, t("lang_auto_set", lang))
             code = language_code(command.argument)
             if code is None:
                 return compose.message("help", lang, t("lang_usage", lang))
@@ -507,6 +565,9 @@ class Coach:
             return self.kb.topics[name]
         choices = {f"{tp.in_lang(code).title}": tp.id for tp in self.kb.topics.values() for code in LANGS}
         choices.update({tid.replace("-", " "): tid for tid in self.kb.topics})
+        exact = {title.casefold(): tid for title, tid in choices.items()}.get(" ".join(name.casefold().split()))
+        if exact is not None:
+            return self.kb.topics[exact]
         found = process.extractOne(name, list(choices), scorer=fuzz.WRatio, score_cutoff=80)
         return self.kb.topics[choices[found[0]]] if found else None
 

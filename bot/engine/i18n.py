@@ -338,6 +338,52 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "language": {"en": "Language", "es": "Idioma", "ca": "Llengua", "fi": "Kieli"},
     "language_auto": {"en": "automatic", "es": "automático", "ca": "automàtica", "fi": "automaattinen"},
+    "checkins_title": {
+        "en": "Your check-ins",
+        "es": "Tus seguimientos",
+        "ca": "Els teus seguiments",
+        "fi": "Tarkistuksesi",
+    },
+    "checkins_none": {
+        "en": "No check-ins planned. Ask me to check on you in a few days after an answer.",
+        "es": "No hay seguimientos previstos. Después de una respuesta, pídeme que te pregunte en unos días.",
+        "ca": "No hi ha seguiments previstos. Després d'una resposta, demana'm que et pregunti d'aquí a uns dies.",
+        "fi": "Ei suunniteltuja tarkistuksia. Pyydä vastauksen jälkeen, että kysyn parin päivän päästä.",
+    },
+    "checkin_due": {"en": "{title}, {when}", "es": "{title}, {when}", "ca": "{title}, {when}", "fi": "{title}, {when}"},
+    "btn_cancel": {"en": "Cancel", "es": "Cancelar", "ca": "Cancel·la", "fi": "Peru"},
+    "checkin_cancelled": {
+        "en": "Check-in cancelled.",
+        "es": "Seguimiento cancelado.",
+        "ca": "Seguiment cancel·lat.",
+        "fi": "Tarkistus peruttu.",
+    },
+    "checkin_gone": {
+        "en": "That check-in was already sent or cancelled.",
+        "es": "Ese seguimiento ya se envió o se canceló.",
+        "ca": "Aquest seguiment ja s'ha enviat o cancel·lat.",
+        "fi": "Tarkistus on jo lähetetty tai peruttu.",
+    },
+    "lang_pick": {"en": "Choose a language", "es": "Elige un idioma", "ca": "Tria una llengua", "fi": "Valitse kieli"},
+    "lang_auto_set": {
+        "en": "Done. I'll answer in the language you write in.",
+        "es": "Hecho. Te responderé en el idioma en que me escribas.",
+        "ca": "Fet. Et respondré en la llengua en què m'escriguis.",
+        "fi": "Selvä. Vastaan sillä kielellä, jolla kirjoitat.",
+    },
+    "client_words": {
+        "en": "I read the client's message as their words, not yours: here is what is going on and what to answer.",
+        "es": "He leído el mensaje del cliente como palabras suyas, no tuyas: esto es lo que pasa y qué responder.",
+        "ca": "He llegit el missatge del client com a paraules seves, no teves: això és el que passa i què respondre.",
+        "fi": "Luin asiakkaan viestin hänen sanoinaan, ei sinun: tässä mitä on meneillään ja mitä vastata.",
+    },
+    # Put before a client's words for matching: the situations are described from the freelancer's side.
+    "client_frame": {
+        "en": "my client sent me this message:",
+        "es": "mi cliente me ha enviado este mensaje:",
+        "ca": "el meu client m'ha enviat aquest missatge:",
+        "fi": "asiakas lähetti minulle tämän viestin:",
+    },
     "details_noted": {
         "en": "Got it. Here's the message with your details filled in:",
         "es": "Entendido. Aquí tienes el mensaje con tus datos:",

@@ -16,6 +16,8 @@ class Request:
     ``action`` carries the stable id of a button or numbered option the user chose;
     ``command`` is set when the platform already parsed a slash command
     (the command's name, e.g. "coach"); its argument text is in ``text``.
+    ``client_words`` says ``text`` is a message the client wrote, brought by the
+    user ("Coach me on this message"), never a command or the user's own words.
     """
 
     platform: Platform
@@ -26,6 +28,7 @@ class Request:
     locale: str | None = None
     command: str | None = None
     action: str | None = None
+    client_words: bool = False
 
     @property
     def user_key(self) -> str:

@@ -30,7 +30,7 @@ from bot.kb.load import CONCEPTS_FILE, _topic_files, default_knowledge_dir, exam
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.kb.serialize import kb_from_data, kb_to_data
 from bot.matching.classifier import SituationModel, train
-from bot.matching.features import build_concepts
+from bot.matching.features import concepts_from_data, concepts_to_data
 from bot.matching.index import LangIndex, MatchIndex, build_index, typo_candidates
 from bot.matching.packing import Packer, Unpacker
 from bot.text.language import LanguageDetector
@@ -176,6 +176,8 @@ def _pack(compiled: Compiled) -> Packer:
         info = {"topic_ids": model.topic_ids, "gate_bias": model.gate_bias, "temperature": model.temperature}
         pack.json("model", info)
         pack.strings("model.vocab", list(model.vocab))
+        if model.concepts is not None:
+            pack.json("model.concepts", concepts_to_data(model.concepts))
         for name in ("idf", "weights", "bias", "gate_weights"):
             pack.array(f"model.{name}", getattr(model, name))
     return pack
@@ -213,7 +215,7 @@ def _read(path: Path) -> Compiled:
         vocab = data.strings("model.vocab")
         model = SituationModel(
             topic_ids=info["topic_ids"],
-            vocab={feature: i for i, feature in enumerate(vocab)},
+            vocab=dict(zip(vocab, range(len(vocab)), strict=True)),
             idf=data.array("model.idf"),
             weights=data.array("model.weights"),
             bias=data.array("model.bias"),
@@ -221,7 +223,6 @@ def _read(path: Path) -> Compiled:
             gate_bias=float(info["gate_bias"]),
             temperature=float(info["temperature"]),
         )
-    kb = kb_from_data(data.json("kb"))
-    if model is not None:
-        model.concepts = build_concepts(kb.concepts, index.stemmers)
-    return Compiled(kb, index, detector, model)
+        if "model.concepts" in data.arrays:
+            model.concepts = concepts_from_data(data.json("model.concepts"))
+    return Compiled(kb_from_data(data.json("kb")), index, detector, model)

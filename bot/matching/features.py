@@ -10,8 +10,9 @@ shared feature, so what is learnt from one wording helps the others.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.text.normalize import Stemmers, content_words, fold_accents, tokenize
 
@@ -28,6 +29,8 @@ class ConceptIndex:
     by_stem: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     # lang -> stem sequence of a multi-word phrase -> concepts
     phrases: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # lang -> the lengths (in stems) the phrases have
+    phrase_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # lang -> one pattern of every folded root, and root -> concepts
     roots: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, ...]]]] = field(default_factory=dict)
 
@@ -45,10 +48,33 @@ class ConceptIndex:
         phrases = self.phrases.get(lang)
         found: list[str] = []
         if phrases:
-            for size in {len(key) for key in phrases}:
+            for size in self.phrase_sizes[lang]:
                 for i in range(len(stems) - size + 1):
                     found.extend(phrases.get(tuple(stems[i : i + size]), ()))
         return found
+
+
+def concepts_to_data(index: ConceptIndex) -> dict[str, Any]:
+    """The built index as JSON data (the compiled cache keeps it: stemming every concept word takes a while)."""
+    return {
+        "by_stem": index.by_stem,
+        "phrases": {lang: [[list(k), list(v)] for k, v in table.items()] for lang, table in index.phrases.items()},
+        "roots": {lang: concepts_of for lang, (_, concepts_of) in index.roots.items()},
+    }
+
+
+def concepts_from_data(data: dict[str, Any]) -> ConceptIndex:
+    index = ConceptIndex()
+    index.by_stem = {lang: {s: tuple(c) for s, c in table.items()} for lang, table in data["by_stem"].items()}
+    index.phrases = {lang: {tuple(k): tuple(v) for k, v in rows} for lang, rows in data["phrases"].items()}
+    index.phrase_sizes = {lang: tuple(sorted({len(key) for key in table})) for lang, table in index.phrases.items()}
+    for lang, concepts_of in data["roots"].items():
+        index.roots[lang] = (_root_pattern(concepts_of), {root: tuple(c) for root, c in concepts_of.items()})
+    return index
+
+
+def _root_pattern(roots: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(root) for root in sorted(roots, key=len, reverse=True)))
 
 
 def build_concepts(concepts: Mapping[str, Mapping[str, tuple[str, ...]]], stemmers: Stemmers) -> ConceptIndex:
@@ -70,10 +96,9 @@ def build_concepts(concepts: Mapping[str, Mapping[str, tuple[str, ...]]], stemme
                     phrase_collect.setdefault(lang, {}).setdefault(stems, set()).add(concept)
     index.by_stem = {lang: {s: tuple(sorted(c)) for s, c in table.items()} for lang, table in collect.items()}
     index.phrases = {lang: {s: tuple(sorted(c)) for s, c in table.items()} for lang, table in phrase_collect.items()}
+    index.phrase_sizes = {lang: tuple(sorted({len(key) for key in table})) for lang, table in index.phrases.items()}
     for lang, table in root_collect.items():
-        ordered = sorted(table, key=len, reverse=True)
-        pattern = re.compile("|".join(re.escape(root) for root in ordered))
-        index.roots[lang] = (pattern, {root: tuple(sorted(c)) for root, c in table.items()})
+        index.roots[lang] = (_root_pattern(table), {root: tuple(sorted(c)) for root, c in table.items()})
     return index
 
 

@@ -110,6 +110,12 @@ class Store(Protocol):
     async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
         """Atomically take the check-ins due at ``now`` (of one platform, if given): each goes to one caller."""
 
+    async def user_checkins(self, user_key: str) -> list[Checkin]:
+        """The user's check-ins not sent yet, soonest first."""
+
+    async def cancel_checkin(self, user_key: str, checkin_id: str) -> bool:
+        """Delete one of the user's check-ins; False when it is gone already or belongs to someone else."""
+
     async def forget_user(self, user_key: str) -> None:
         """Remove conversations, preferences and check-ins; detach the user from feedback and outcomes."""
 

@@ -61,6 +61,12 @@ class BoundedStore:
     async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
         return await self._bounded("claim_due_checkins", self.inner.claim_due_checkins(now, limit, platform))
 
+    async def user_checkins(self, user_key: str) -> list[Checkin]:
+        return await self._bounded("user_checkins", self.inner.user_checkins(user_key))
+
+    async def cancel_checkin(self, user_key: str, checkin_id: str) -> bool:
+        return await self._bounded("cancel_checkin", self.inner.cancel_checkin(user_key, checkin_id))
+
     async def forget_user(self, user_key: str) -> None:
         # Forgetting may also empty the SQLite write-ahead log: allow it more time than a lookup.
         try:

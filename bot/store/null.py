@@ -43,6 +43,12 @@ class NullStore:
     async def claim_due_checkins(self, now: float, limit: int = 100, platform: str | None = None) -> list[Checkin]:
         self._none()
 
+    async def user_checkins(self, user_key: str) -> list[Checkin]:
+        self._none()
+
+    async def cancel_checkin(self, user_key: str, checkin_id: str) -> bool:
+        self._none()
+
     async def forget_user(self, user_key: str) -> None:
         self._none()
 

@@ -457,6 +457,26 @@ class RedisStore:
                 pass
         return claimed
 
+    async def user_checkins(self, user_key: str) -> list[Checkin]:
+        with self._translate("listing a user's check-ins"):
+            ids = sorted(_text(i) for i in await self._client.smembers(self._key("user-checkins", user_key)))
+            raw = await self._client.hmget(self._key("checkin-data"), ids) if ids else []
+        found = [c for c in (_load_checkin(_text(d)) for d in raw if d is not None) if c is not None]
+        return sorted((c for c in found if c.user_key == user_key), key=lambda c: (c.due_at, c.id))
+
+    async def cancel_checkin(self, user_key: str, checkin_id: str) -> bool:
+        with self._translate("cancelling a check-in"):
+            data = await self._client.hget(self._key("checkin-data"), checkin_id)
+            checkin = _load_checkin(_text(data)) if data is not None else None
+            if checkin is None or checkin.user_key != user_key:
+                return False
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.hdel(self._key("checkin-data"), checkin_id)
+                pipe.zrem(self._key("checkin-due", checkin.platform), checkin_id)
+                pipe.srem(self._key("user-checkins", user_key), checkin_id)
+                deleted, _, _ = await pipe.execute()
+        return bool(deleted)
+
     # -- privacy --------------------------------------------------------------------------
 
     def _user_keys(self, user_key: str) -> list[str]:

@@ -401,6 +401,23 @@ class SqliteStore:
 
         return await self._run(work)
 
+    async def user_checkins(self, user_key: str) -> list[Checkin]:
+        def work(conn: sqlite3.Connection) -> list[Checkin]:
+            rows = conn.execute(
+                f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE user_key = ? ORDER BY due_at, id", (user_key,)
+            ).fetchall()
+            return [Checkin(*row) for row in rows]
+
+        return await self._run(work)
+
+    async def cancel_checkin(self, user_key: str, checkin_id: str) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            with _transaction(conn):
+                cursor = conn.execute("DELETE FROM checkins WHERE id = ? AND user_key = ?", (checkin_id, user_key))
+            return cursor.rowcount > 0
+
+        return await self._run(work)
+
     # -- privacy --------------------------------------------------------------------------
 
     async def forget_user(self, user_key: str) -> None:

@@ -291,3 +291,18 @@ async def test_another_users_checkin_waits_for_their_own_session(tmp_path: Path,
         assert bob.last is for_bob, "its numbered options answer it"
     finally:
         await coach.close()
+
+
+def test_a_pasted_email_is_read_as_the_clients_words(terminal: Terminal) -> None:
+    """A paste arrives as one bracketed paste, newlines and all, and is answered once, as the client's message."""
+    terminal.read_until("you>")
+    email = (
+        "From: Ann Smith <ann@acme.com>\nSubject: Invoice 2024-17\n\n"
+        "Hi, we won't be able to pay invoice 2024-17 this month, cash flow is tight. Next month maybe."
+    )
+    terminal.type(f"\x1b[200~{email}\x1b[201~\r")
+    text = "\n".join(screen_lines(terminal.read_until("you>")))
+    assert "CLIENT PAYS LATE" in text
+    terminal.type("\r")
+    rest = "\n".join(screen_lines(terminal.read_until("you>")))
+    assert "Hi Ann Smith," in rest, "the reply draft is addressed to the sender of the e-mail"

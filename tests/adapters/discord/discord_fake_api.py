@@ -131,7 +131,13 @@ class FakeDiscord:
         if request.method == "PUT" and (m := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path)):
             if m.group(1) and int(m.group(1)) in self.guilds_refusing_commands:
                 return _json({"message": "Missing Access", "code": 50001}, 403)
-            return _json([{**cmd, "id": snowflake(), "application_id": str(APP_ID), "version": "1"} for cmd in body])
+            # Discord answers with a description for every command ("" for context menus).
+            return _json(
+                [
+                    {"description": "", **cmd, "id": snowflake(), "application_id": str(APP_ID), "version": "1"}
+                    for cmd in body
+                ]
+            )
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     async def _body(self, request: web.Request) -> Any:
@@ -341,6 +347,19 @@ def autocomplete(sub: str, option: str, typed: str, **kwargs: Any) -> dict[str, 
         ],
     }
     return interaction(4, data, **kwargs)
+
+
+def message_menu(target: dict[str, Any], name: str = "Coach me on this", **kwargs: Any) -> dict[str, Any]:
+    """Apps → ``name`` on the message ``target`` (a MESSAGE_CREATE-shaped message): a type-3 application command."""
+    message = {k: v for k, v in target.items() if k not in ("member", "guild_id")}
+    data = {
+        "id": str(COMMAND_ID + 1),
+        "name": name,
+        "type": 3,
+        "target_id": message["id"],
+        "resolved": {"messages": {message["id"]: message}},
+    }
+    return interaction(2, data, **kwargs)
 
 
 def button_press(custom_id: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from tests.adapters.discord.discord_fake_api import (
     APP_ID,
     GUILD_ID,
     TOKEN,
+    USER_ID,
     FakeDiscord,
     Recorded,
     autocomplete,
@@ -25,6 +26,7 @@ from tests.adapters.discord.discord_fake_api import (
     deliver_interaction,
     settle,
     slash,
+    user,
 )
 
 EPHEMERAL = 64
@@ -79,6 +81,47 @@ async def test_topic_sends_the_chosen_topic_id_as_an_action(bot: CoachClient, ap
 
     reply = assert_deferred_then_followed_up(api)
     assert reply.body["embeds"][0]["title"] == "Scope creep"
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("Late payment", "Late payment"),  # the English title, typed without picking from the list
+        ("late payment", "Late payment"),
+        ("Pago atrasado", "Late payment"),  # a title in another language
+        ("Myöhässä oleva maksu", "Late payment"),
+        ("Canvis sense fi", "Scope creep"),
+        ("yelling-client", "A client who yells"),  # the id autocomplete sends
+        ("  scope-creep ", "Scope creep"),
+    ],
+)
+async def test_topic_accepts_a_title_in_any_language_or_an_id(
+    bot: CoachClient, api: FakeDiscord, typed: str, title: str
+) -> None:
+    await run(bot, slash("topic", {"name": typed}))
+
+    reply = assert_deferred_then_followed_up(api)
+    assert reply.body["embeds"][0]["title"] == title
+
+
+async def test_topic_that_matches_nothing_says_so_and_lists_the_topics(bot: CoachClient, api: FakeDiscord) -> None:
+    await run(bot, slash("topic", {"name": "quantum gardening"}))
+
+    reply = assert_deferred_then_followed_up(api)
+    text = all_text(reply)
+    assert "quantum gardening" in text
+    assert custom_ids(reply) == ["topic:late-payment", "topic:scope-creep", "topic:yelling-client"]
+
+
+async def test_topic_autocomplete_value_resolves(bot: CoachClient, api: FakeDiscord) -> None:
+    await run(bot, autocomplete("topic", "name", "pago", locale="es-ES"))
+    (callback,) = api.callbacks()
+    assert callback.body["type"] == 8
+    choices = callback.body["data"]["choices"]
+    assert choices[0] == {"name": "Pago atrasado", "value": "late-payment"}
+
+    await run(bot, slash("topic", {"name": choices[0]["value"]}, locale="es-ES"))
+    assert api.followups()[-1].body["embeds"][0]["title"] == "Pago atrasado"
 
 
 async def test_tip_with_and_without_a_topic(bot: CoachClient, api: FakeDiscord) -> None:
@@ -202,8 +245,14 @@ async def test_sync_guild_syncs_localised_commands_to_that_guild_at_setup(
 
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    (group,) = put.body
+    group, menu = put.body
     assert group["name"] == "coach"
+    assert (menu["name"], menu["type"]) == ("Coach me on this", 3)  # a message context menu
+    assert menu["name_localizations"] == {
+        "es-ES": "Asesórame sobre esto",
+        "es-419": "Asesórame sobre esto",
+        "fi": "Neuvo minua tästä",
+    }
     subcommands = {option["name"]: option for option in group["options"]}
     assert set(subcommands) == {"ask", "topic", "tip", "topics", "lang", "forget", "help"}
     ask = subcommands["ask"]
@@ -232,6 +281,34 @@ async def test_in_the_bots_dm_command_answers_stay_in_the_history(bot: CoachClie
     reply = assert_deferred_then_followed_up(api, flags=0)
     assert reply.body["embeds"][0]["title"] == "Late payment"
     assert not any(button.startswith("share:") for button in custom_ids(reply))
+
+
+def user_installed(payload: dict[str, Any], *, context: int) -> dict[str, Any]:
+    """The same interaction from the app installed to the user's account (integration type 1)."""
+    return {**payload, "context": context, "authorizing_integration_owners": {"1": str(USER_ID)}}
+
+
+async def test_installed_to_an_account_in_a_dm_with_someone_else_answers_only_the_user(
+    bot: CoachClient, api: FakeDiscord
+) -> None:
+    payload = slash("ask", {"situation": "my client won't pay my invoice"}, in_dm=True)
+    friend = user(888888888888888888, "friend")
+    payload["channel"] = {**payload["channel"], "id": "999999999999999999", "recipients": [friend]}
+    payload["channel_id"] = "999999999999999999"
+    await run(bot, user_installed(payload, context=2))  # 2: a private channel, not the bot's DM
+
+    reply = assert_deferred_then_followed_up(api, flags=EPHEMERAL)
+    assert reply.body["embeds"][0]["title"] == "Late payment"
+
+
+async def test_installed_to_an_account_in_a_server_without_the_bot(bot: CoachClient, api: FakeDiscord) -> None:
+    payload = user_installed(slash("topic", {"name": "Pago atrasado"}), context=0)
+    payload["app_permissions"] = "0"  # the bot is not a member: only the interaction itself can answer
+    await run(bot, payload)
+
+    reply = assert_deferred_then_followed_up(api)
+    assert reply.body["embeds"][0]["title"] == "Late payment"
+    assert api.channel_messages() == []
 
 
 async def test_a_failing_autocomplete_is_logged_and_offers_nothing(

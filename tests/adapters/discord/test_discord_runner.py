@@ -14,7 +14,7 @@ import pytest
 
 from adapters.discord import create_client
 from adapters.discord.checkins import CheckinDelivery
-from adapters.discord.runner import _serve, _sync, invite_url, serve_discord
+from adapters.discord.runner import _serve, _sync, invite_url, invite_urls, serve_discord
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
 from bot.engine.messages import Request
@@ -100,7 +100,7 @@ def test_invite_url_without_a_usable_id_is_a_config_error(settings: Settings, cl
 async def test_sync_pushes_the_commands_globally_over_rest_only(api: FakeDiscord, coach: Coach) -> None:
     names = await _sync(create_client(coach, Settings()), TOKEN)
 
-    assert names == ["coach"]
+    assert names == ["coach", "Coach me on this"]
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/commands"
     assert not api.calls("GET", r"^/gateway")  # logged in over REST, never connected to the gateway
@@ -238,3 +238,53 @@ async def test_serve_writes_a_heartbeat_that_says_connecting_until_the_gateway_i
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await serving
     assert not health_file.exists(), "a process that stopped leaves no heartbeat behind"
+
+
+async def test_a_clean_start_logs_no_voice_warnings(
+    api: FakeDiscord,
+    coach: Coach,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """discord.py warned about PyNaCl and davey (voice) on every start; the bot never uses voice."""
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    caplog.set_level(logging.DEBUG)
+    client = create_client(coach, settings)
+    try:
+        await client.login(TOKEN)
+        await client.setup_hook()
+    finally:
+        await client.close()
+    warnings = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == []
+
+
+def test_invite_urls_give_a_server_link_and_an_account_link() -> None:
+    server, account = (urlparse(u) for u in invite_urls(Settings(discord_token=TOKEN), client_id=None))
+    guild, user = parse_qs(server.query), parse_qs(account.query)
+
+    assert guild["scope"] == ["bot applications.commands"] and guild["integration_type"] == ["0"]
+    assert user["scope"] == ["applications.commands"] and user["integration_type"] == ["1"]
+    assert "permissions" not in user, "a user install asks for no permissions"
+    assert guild["client_id"] == user["client_id"] == [str(APP_ID)]
+
+
+def test_coach_discord_invite_url_prints_both_links(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["discord", "invite-url", "--client-id", str(APP_ID)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Add to a server", "Add to your account"]
+    assert "integration_type=0" in lines[0] and "integration_type=1" in lines[1]
+
+
+async def test_commands_are_installable_to_servers_and_accounts_and_usable_in_any_dm(
+    api: FakeDiscord, coach: Coach
+) -> None:
+    await _sync(create_client(coach, Settings()), TOKEN)
+    (put,) = api.calls("PUT", r"/commands$")
+    for command in put.body:
+        assert sorted(command["integration_types"]) == [0, 1], command["name"]  # guild install, user install
+        assert sorted(command["contexts"]) == [0, 1, 2], command["name"]  # servers, the bot's DM, other DMs

@@ -249,6 +249,35 @@ def direct_message(
     }
 
 
+def channel_message(
+    text: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str = "1700000005.000100",
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A message.channels (or, with channel_type "group", message.groups) event: a channel message or thread reply."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "team": TEAM,
+        "client_msg_id": f"c0ffee00-0000-4000-8000-{ts.replace('.', '')[-12:]}",
+        **extra,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+        event["parent_user_id"] = user
+    return event
+
+
 def command_body(text: str, response_url: str, *, user: str = "U1", channel: str = "C1") -> str:
     return urlencode(
         {
@@ -318,6 +347,42 @@ def action_payload(
             payload["container"]["thread_ts"] = thread_ts
         payload["message"] = message
     return payload
+
+
+def message_shortcut_payload(
+    text: str,
+    response_url: str,
+    *,
+    user: str = "U1",
+    author: str = "U9",
+    channel: str = "C1",
+    callback_id: str = "coach_me_on_this",
+    **message_extra: Any,
+) -> dict[str, Any]:
+    """A message shortcut ("Coach me on this") picked from the "More actions" menu of someone's message."""
+    return {
+        "type": "message_action",
+        "token": "legacy-verification-token",
+        "action_ts": "1700000010.000100",
+        "team": {"id": TEAM, "domain": "test"},
+        "user": {"id": user, "username": "freelancer", "team_id": TEAM, "name": "freelancer"},
+        "channel": {"id": channel, "name": "directmessage" if channel.startswith("D") else "general"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": "123.456.ghi",
+        "response_url": response_url,
+        "message_ts": "1700000009.000100",
+        "message": {
+            "type": "message",
+            "user": author,
+            "ts": "1700000009.000100",
+            "text": text,
+            "team": TEAM,
+            "client_msg_id": "9d5f3c8a-0000-4000-8000-000000000001",
+            **message_extra,
+        },
+    }
 
 
 def action_body(payload: dict[str, Any]) -> str:

@@ -182,3 +182,20 @@ async def test_broadcasts_and_mentions_in_the_users_text_are_not_echoed(
     for dangerous in ("<!channel>", "<@U999", "<!subteam", "&lt;!channel", "@channel", "@devs"):
         assert dangerous not in raw
     assert all(len(b["text"]["text"]) <= SECTION_LIMIT for b in post["blocks"] if b["type"] == "section")
+
+
+async def test_ampersands_are_decoded_once_and_escaped_once(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight
+) -> None:
+    """Slack's "Smith &amp; Sons" is the client Smith & Sons, shown as Smith &amp; Sons in mrkdwn, never &amp;amp;."""
+    texts = [
+        "my client hasn't paid my invoice and it is 40 days overdue",
+        "client is Smith &amp; Sons, the project is the R&amp;D portal, 1200 EUR",
+    ]
+    for index, text in enumerate(texts):
+        await dispatch(app, event_body(direct_message(text, ts=f"170000002{index}.000100"), event_id=f"EvAmp{index}"))
+        await fake.wait_for("chat.postMessage", index + 1)
+        await settle(inflight)
+    script = all_text(fake.to("chat.postMessage")[-1])
+    assert "Hi Smith &amp; Sons, a quick note about the R&amp;D portal: 1200 EUR" in script
+    assert "&amp;amp;" not in script and "R&amp:" not in script

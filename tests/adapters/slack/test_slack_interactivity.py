@@ -109,26 +109,46 @@ async def test_slash_command_words_go_to_the_engines_parser(
 # -- buttons ------------------------------------------------------------------------------------------
 
 
-async def test_clarify_option_in_a_channel_thread_answers_in_that_thread(
+async def test_clarify_option_in_a_channel_thread_answers_privately_in_that_thread(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight
 ) -> None:
     await press(
         app, inflight, "topic:scope-creep", channel="C1", message_ts="1700000005.0001", thread_ts="1700000001.0001"
     )
-    [post] = fake.to("chat.postMessage")
-    assert post["channel"] == "C1"
+    assert fake.to("chat.postMessage") == []
+    [post] = fake.to("chat.postEphemeral")
+    assert (post["channel"], post["user"]) == ("C1", "U1")
     assert post["thread_ts"] == "1700000001.0001"
     assert post["blocks"][0]["text"]["text"] == "Scope creep"
     assert "part:scope-creep:full" in action_ids(post), "in a channel the short version"
 
 
-async def test_a_button_on_a_top_level_channel_message_answers_in_its_thread(
+async def test_a_button_on_a_top_level_channel_message_answers_privately_in_its_thread(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight
 ) -> None:
     await press(app, inflight, "part:late-payment:say_this", channel="C1", message_ts="1700000005.0001")
-    [post] = fake.to("chat.postMessage")
+    assert fake.to("chat.postMessage") == []
+    [post] = fake.to("chat.postEphemeral")
     assert post["thread_ts"] == "1700000005.0001"
     assert "a message you can adapt" in raw(post)
+
+
+async def test_buttons_on_a_public_thread_answer_only_whoever_clicked(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
+) -> None:
+    """Anyone in the channel may press "Helpful" or "Full answer" on a public answer: only they see the reply."""
+    where = {"channel": "C1", "message_ts": "1700000005.0001", "thread_ts": "1700000001.0001"}
+    await press(app, inflight, "fb:up:late-payment", user="U2", **where)
+    await press(app, inflight, "part:late-payment:full", user="U3", **where)
+
+    assert fake.to("chat.postMessage") == [] and fake.to("response_url") == []
+    thanks, full = fake.to("chat.postEphemeral")
+    assert (thanks["user"], thanks["thread_ts"]) == ("U2", "1700000001.0001")
+    assert escape(t("feedback_thanks", "en")) in thanks["text"]
+    assert (full["user"], full["thread_ts"]) == ("U3", "1700000001.0001")
+    assert "What to say" in raw(full)
+    [row] = [r for r in await coach.store.stats() if r.topic_id == "late-payment"]
+    assert row.helpful == 1
 
 
 async def test_helpful_and_not_helpful_are_recorded_and_thanked(
@@ -205,7 +225,7 @@ async def test_checkin_and_outcome_buttons(app: AsyncApp, fake: FakeSlack, infli
 
 async def test_none_of_these_lists_the_topics(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:
     await press(app, inflight, "none", channel="C1", message_ts="1700000005.0001")
-    [post] = fake.to("chat.postMessage")
+    [post] = fake.to("chat.postEphemeral")
     assert {"topic:late-payment", "topic:scope-creep", "topic:yelling-client"} <= set(action_ids(post))
 
 
@@ -252,7 +272,71 @@ async def test_app_home_shows_what_how_topics_and_language(app: AsyncApp, fake: 
     assert await inflight.wait_idle(5.0)
     text = raw(republished["view"])
     assert "Pago atrasado" in text and "Cambios sin fin" in text
-    assert "* es ·" in text or ":* es " in text
+    assert ":* Español" in text
+
+
+def home_select(value: str, user: str = "U1") -> dict[str, Any]:
+    """Picking an option of the App Home language menu."""
+    payload = action_payload("home_lang", home=True, user=user)
+    payload["actions"] = [
+        {
+            "type": "static_select",
+            "action_id": "home_lang",
+            "block_id": "lang",
+            "selected_option": {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value},
+            "placeholder": {"type": "plain_text", "text": "Choose a language", "emoji": True},
+            "action_ts": "1700000007.000100",
+        }
+    ]
+    return payload
+
+
+async def test_app_home_lists_open_checkins_and_cancels_one(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
+) -> None:
+    for days, topic in ((3, "late-payment"), (7, "scope-creep")):
+        await press(app, inflight, f"checkin:{days}:{topic}", channel="D1")
+    await dispatch(app, event_body(home_opened(), event_id="EvHomeCheckins"))
+    [published] = await fake.wait_for("views.publish")
+    await settle_app(inflight)
+    view = published["view"]
+    rows = [b for b in view["blocks"] if b.get("accessory", {}).get("action_id", "").startswith("cancel:")]
+    assert ["Late payment" in r["text"]["text"] for r in rows] == [True, False], "soonest first"
+    assert "Scope creep" in rows[1]["text"]["text"]
+    assert all("<!date^" in r["text"]["text"] for r in rows), "when, in the reader's own time zone"
+    [first, second] = await coach.open_checkins("slack:U1")
+    assert rows[0]["accessory"]["action_id"] == f"cancel:{first.id}"
+
+    await press(app, inflight, f"cancel:{first.id}", home=True)
+    assert await coach.open_checkins("slack:U1") == [second]
+    [_, republished] = fake.to("views.publish")
+    assert f"cancel:{first.id}" not in raw(republished) and f"cancel:{second.id}" in raw(republished)
+    assert len(fake.to("chat.postMessage")) == 2, "the two check-in confirmations only: nothing sent to the DM"
+
+    await press(app, inflight, f"cancel:{first.id}", user="U2", home=True)  # not theirs: nothing happens
+    assert await coach.open_checkins("slack:U1") == [second]
+
+
+async def test_app_home_language_menu_sets_and_clears_the_language(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
+) -> None:
+    await dispatch(app, action_body(home_select("fi")), FORM)
+    await settle_app(inflight)
+    assert (await coach.store.get_preferences("slack:U1")).lang == "fi"
+    [published] = fake.to("views.publish")
+    assert "Myöhässä oleva maksu" in raw(published), "republished at once, in Finnish"
+    select = published["view"]["blocks"][-1]["accessory"]
+    assert select["initial_option"]["value"] == "fi"
+
+    await dispatch(app, action_body(home_select("auto")), FORM)
+    await settle_app(inflight)
+    assert (await coach.store.get_preferences("slack:U1")).lang is None
+    assert fake.to("views.publish")[-1]["view"]["blocks"][-1]["accessory"]["initial_option"]["value"] == "auto"
+    assert fake.to("chat.postMessage") == []
+
+
+async def settle_app(inflight: InFlight) -> None:
+    assert await inflight.wait_idle(5.0)
 
 
 async def test_opening_the_messages_tab_publishes_nothing(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:

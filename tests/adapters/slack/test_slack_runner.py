@@ -20,7 +20,7 @@ from adapters.slack.app import build_client
 from adapters.slack.checkins import deliver_due_checkins
 from adapters.slack.inflight import InFlight
 from adapters.slack.runner import build_http_app, check_tokens, run_slack, serve_slack
-from adapters.slack.translate import COMMAND_NAME
+from adapters.slack.translate import COMMAND_NAME, MESSAGE_SHORTCUT
 from bot.engine.coach import Coach
 from bot.engine.messages import Request
 from bot.errors import ConfigError
@@ -257,13 +257,20 @@ async def test_due_checkins_are_sent_to_the_users_dm(
 def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     manifest = yaml.safe_load((Path(__file__).parents[3] / "deploy" / "slack-manifest.yaml").read_text())
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == [f"/{COMMAND_NAME}"]
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", MESSAGE_SHORTCUT)
+    assert len(shortcut["description"]) <= 150 and len(shortcut["name"]) <= 25
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention",
+        "message.channels",
+        "message.groups",
         "message.im",
         "app_home_opened",
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
+        "channels:history",
+        "groups:history",
         "chat:write",
         "commands",
         "im:history",
@@ -273,3 +280,28 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is True
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"] and not home["messages_tab_read_only_enabled"]
+
+
+async def test_a_clean_start_logs_no_warnings(
+    fixture_kb: KnowledgeBase,
+    settings: Settings,
+    fake: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SLACK_BOT_TOKEN in the environment (as `coach serve slack` has it) made bolt warn "token will be unused"."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    caplog.set_level(logging.DEBUG)
+    settings = replace(settings, slack_app_token=APP_TOKEN, slack_signing_secret="")
+    coach = Coach(fixture_kb, SqliteStore(settings.db_path), settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_slack(coach, settings, http=False, host="", port=0, stop=stop))
+    try:
+        await fake.send_envelope({"type": "hello"})  # waits until the socket is up
+        await fake.wait_for("apps.connections.open")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    warnings = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == []
+    assert any("Socket Mode" in r.getMessage() for r in caplog.records), "the start itself was logged"

@@ -63,7 +63,7 @@ def test_buttons_answer_where_they_were_pressed() -> None:
     in_thread = from_action(action_payload("topic:x", message_ts="9.9", thread_ts="1.1"))
     assert in_thread is not None and not in_thread.request.is_private
     assert in_thread.request.conversation_id == "C1:1.1"
-    assert in_thread.target == Target(channel="C1", thread_ts="1.1")
+    assert in_thread.target == Target(channel="C1", thread_ts="1.1", user="U1")  # only the clicker sees it
 
     dm = from_action(action_payload("topic:x", channel="D1"))
     assert dm is not None and dm.request.is_private and dm.request.conversation_id == "D1"
@@ -86,3 +86,20 @@ def test_incoming_for_recognises_every_payload_kind() -> None:
     assert incoming_for(form, BOT_USER) is not None
     assert incoming_for(json.loads(json.dumps(action_payload("none"))), BOT_USER) is not None
     assert incoming_for({"type": "event_callback", "event": {"type": "app_home_opened"}}, BOT_USER) is None
+
+
+def test_slacks_html_entities_are_decoded_on_the_way_in() -> None:
+    """Slack escapes &, < and > in what users type; the engine must see what they typed."""
+    dm = from_direct_message(direct_message("client is Smith &amp; Sons, 3 &lt; 5 &gt; 4"), BOT_USER)
+    assert dm is not None and dm.request.text == "client is Smith & Sons, 3 < 5 > 4"
+    said = from_mention(mention("the R&amp;D portal"), BOT_USER)
+    assert said is not None and said.request.text == "the R&D portal"
+    command = from_command(parse_qs_flat(command_body("tip Smith &amp; Sons", "https://hooks/c")))
+    assert command.request.text == "tip Smith & Sons"
+    # An entity the user typed literally arrives as &amp;lt; and comes out as the literal text, once.
+    literal = from_direct_message(direct_message("I typed &amp;lt; here"), BOT_USER)
+    assert literal is not None and literal.request.text == "I typed &lt; here"
+
+
+def parse_qs_flat(body: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(body).items()}

@@ -48,6 +48,23 @@ async def twin(kind: str, request: pytest.FixtureRequest, tmp_path: Path, store:
     await s.close()
 
 
+async def test_a_user_sees_and_cancels_only_their_own_checkins(store: Store) -> None:
+    await store.add_checkin(checkin(2, due_at=200.0))
+    await store.add_checkin(checkin(1, due_at=100.0))
+    await store.add_checkin(checkin(3, due_at=50.0, user_key="discord:9", platform="discord"))
+
+    assert await store.user_checkins("slack:T1:U1") == [checkin(1, due_at=100.0), checkin(2, due_at=200.0)]
+    assert not await store.cancel_checkin("slack:T1:U1", "c003"), "someone else's check-in"
+    assert await store.cancel_checkin("slack:T1:U1", "c001")
+    assert not await store.cancel_checkin("slack:T1:U1", "c001"), "already cancelled"
+    assert await store.user_checkins("slack:T1:U1") == [checkin(2, due_at=200.0)]
+    assert await store.claim_due_checkins(now=1000.0) == [
+        checkin(3, due_at=50.0, user_key="discord:9", platform="discord"),
+        checkin(2, due_at=200.0),
+    ]
+    assert await store.user_checkins("slack:T1:U1") == []
+
+
 async def test_checkins_are_returned_once_when_due(store: Store) -> None:
     await store.add_checkin(checkin(1, due_at=100.0))
     await store.add_checkin(checkin(2, due_at=200.0))
