@@ -20,7 +20,6 @@ REPO = Path(__file__).parents[3]
 REFINED = {
     "client-cancelled": {"refund-demand"},
     "client-ghosting": {"late-payment", "unclear-frustration"},
-    "unpaid-test-work": {"price-pushback"},
     "source-files-demand": {"late-payment", "contract-and-change-orders"},
     "nda-noncompete-surprise": {"contract-and-change-orders"},
     "confidentiality-slip": {"own-mistake"},
@@ -33,8 +32,6 @@ MESSAGES = [
     ("client-cancelled", "el cliente ha cancelado el proyecto a mitad y me pide que le devuelva el anticipo"),
     ("client-ghosting", "my client vanished in the middle of the project, no answer to emails for a month"),
     ("client-ghosting", "asiakas katosi kesken projektin eikä ole vastannut viesteihin kuukauteen"),
-    ("unpaid-test-work", "a prospect wants me to do a free test design on their real product before hiring me"),
-    ("unpaid-test-work", "una empresa em demana una prova gratuïta amb el seu material abans de contractar-me"),
     ("source-files-demand", "the client insists I hand over the source code and the repository before paying"),
     ("source-files-demand", "el cliente exige los archivos fuente editables que nunca estuvieron en el presupuesto"),
     ("nda-noncompete-surprise", "the client sent me an NDA with a non-compete clause the day before we start"),
