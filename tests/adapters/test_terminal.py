@@ -177,7 +177,7 @@ def test_piped_chat_is_plain_text_with_topics_listed_once(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert "\x1b[" not in done.stdout
     assert done.stdout.count("(late-payment)") == 1, "the topic list is printed once, numbered"
-    assert "[13] Client pays late or ignores your invoices (late-payment)" in done.stdout
+    assert "[16] Client pays late or ignores your invoices (late-payment)" in done.stdout
     assert "more lines" not in done.stdout and "Avoid:" in done.stdout, "piped output is never paged"
 
 
