@@ -178,10 +178,13 @@ def _did_you_mean(coach: Coach, name: str, lang: str) -> str:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import evaluate, format_report, load_cases
+    from bot.matching.compiled import load_compiled
 
     matcher = _matcher(settings)
+    kb = load_compiled(settings.knowledge_dirs).kb
+    refines = {tid: topic.refines for tid, topic in kb.topics.items() if topic.refines}
     for name in args.files:
-        report = evaluate(matcher, load_cases(Path(name)), name)
+        report = evaluate(matcher, load_cases(Path(name)), name, refines)
         print(format_report(report, show_misses=args.misses, show_details=args.details))
     return 0
 

@@ -355,7 +355,10 @@ class Matcher:
             if matches[0].score < c.answer_from:
                 return "out_of_scope", ()
         elif in_scope < c.in_scope_from:
-            return "out_of_scope", ()
+            # A list of problems can read as nothing in particular as a whole; each clause that the gate
+            # lets in on its own and names its own situation still counts.
+            several = self._several_classified(body, lang, gate_from=c.in_scope_from)
+            return ("several", several) if several else ("out_of_scope", ())
         best = matches[0]
         several = self._several_classified(body, lang) if in_scope is not None else self._several(body, lang, retrieval)
         if len(several) > 1:
@@ -367,8 +370,9 @@ class Matcher:
             return "ambiguous", (best.id,)
         return "confident", (best.id,)
 
-    def _several_classified(self, body: str, lang: str) -> tuple[str, ...]:
-        """Two or three situations, each the clear subject of its own clause (judged by the classifier)."""
+    def _several_classified(self, body: str, lang: str, gate_from: float = 0.0) -> tuple[str, ...]:
+        """Two or three situations, each the clear subject of its own clause (judged by the classifier);
+        with ``gate_from``, only clauses the scope gate lets in that surely count."""
         model, c = self.model, self.config
         clauses = segments(body, lang)
         if model is None or not 2 <= len(clauses) <= MAX_CLAUSES:
@@ -379,9 +383,10 @@ class Matcher:
             assessed = assess(model, clause, tokens, lang, self.index.stemmers, 0.0)
             position = int(np.argmax(assessed.probabilities))
             tid = model.topic_ids[position]
-            # The whole message already passed the scope gate; a short clause alone is judged on its topic.
+            # Unless asked, a short clause is judged on its topic alone (the whole message passed the gate).
             best, runner = np.sort(assessed.probabilities)[::-1][:2]
-            if best >= c.clause_from and best >= CLAUSE_LEAD * runner and tid not in found:
+            sure = best >= c.clause_from and best >= CLAUSE_LEAD * runner and assessed.in_scope >= gate_from
+            if sure and tid not in found:
                 found.append(tid)
         return tuple(found[:3]) if len(found) > 1 else ()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluate import evaluate, load_cases
+from bot.kb.model import KnowledgeBase
 from bot.matching.compiled import Compiled
 from bot.matching.matcher import Matcher
 from tests.conftest import matcher_for_tests
@@ -119,3 +120,15 @@ def test_floor_on_real_posts(matcher: Matcher) -> None:
 def test_floor_on_off_topic_messages(matcher: Matcher) -> None:
     report = evaluate(matcher, load_cases(SHARED / "off_topic.yaml"))
     assert report.figures()["out_of_scope_abstention"] >= 0.82, report.figures()
+
+
+def test_a_narrower_topic_counts_for_the_one_it_refines(matcher: Matcher, real_kb: KnowledgeBase) -> None:
+    from bot.evaluate import Case
+
+    refines = {tid: t.refines for tid, t in real_kb.topics.items() if t.refines}
+    narrower = next(iter(refines))
+    message = real_kb.topics[narrower].in_lang("en").phrasings[0]
+    assert matcher.match(message).best.id == narrower  # type: ignore[union-attr]
+    case = Case(message, "en", tuple(refines[narrower]))
+    assert evaluate(matcher, [case]).top1 == 0, "without the map, the broader label does not match"
+    assert evaluate(matcher, [case], refines=refines).top1 == 1
