@@ -124,8 +124,10 @@ class TerminalChat:
             width = max(20, min(columns, MAX_WIDTH) - 1)
             sections = plain_sections(reply, numbered_options=True, width=width, style=style)
             # In a terminal, pages that leave room for the "more" hint and the prompt; piped, one page.
-            self.pending = paginate(terminal_order(sections), max(10, rows - 3)) if interactive else paginate(
-                sections, sys.maxsize
+            self.pending = (
+                paginate(terminal_order(sections), max(10, rows - 3))
+                if interactive
+                else paginate(sections, sys.maxsize)
             )
             stdout.write("\n")
             self._show_page(stdout, style)

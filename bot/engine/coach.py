@@ -234,6 +234,16 @@ class Coach:
         found = await self.store.get_conversation(request.conversation_key, now, self.settings.conversation_ttl)
         return found is not None
 
+    async def topic_of(self, request: Request) -> str | None:
+        """The topic of the live conversation where ``request`` happens, if it has one (only reads).
+
+        For the platforms that name a conversation after its situation (Slack's assistant threads).
+        """
+        found = await self.store.get_conversation(
+            request.conversation_key, self.clock(), self.settings.conversation_ttl
+        )
+        return found.topic_id if found is not None and found.topic_id in self.kb.topics else None
+
     # -- the conversation ------------------------------------------------------------
 
     async def _handle(self, request: Request) -> Reply:
