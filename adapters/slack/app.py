@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.assistant import create_assistant
 from adapters.slack.dedup import EventDeduplication, event_claim
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
@@ -109,8 +110,11 @@ def create_app(
         logger=bolt_logger(),
         name="client-coach",
     )
-    handlers = SlackHandlers(coach, inflight or InFlight())
+    inflight = inflight or InFlight()
+    handlers = SlackHandlers(coach, inflight)
     app.use(EventDeduplication())
+    # Assistant threads (and any reply in a DM thread) go to the assistant; other DMs reach on_message below.
+    app.assistant(create_assistant(coach, inflight))
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.event("app_home_opened")(handlers.on_home_opened)

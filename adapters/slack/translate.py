@@ -1,7 +1,8 @@
 """Slack payloads → ``Request`` plus the place the answer goes. Pure functions, no I/O.
 
-Conversation ids: a channel thread is ``"<channel>:<thread_ts>"``, a DM is its channel,
-``/coach`` (whose answers only the user sees) is ``"<channel>:<user>"``.
+Conversation ids: a channel thread is ``"<channel>:<thread_ts>"``, a DM is its channel, a thread in a DM
+(every assistant thread is one) is ``"<channel>:<thread_ts>"`` too, ``/coach`` (whose answers only the user
+sees) is ``"<channel>:<user>"``.
 """
 
 from __future__ import annotations
@@ -98,9 +99,19 @@ def from_direct_message(event: Payload, bot_user_id: str) -> Incoming | None:
     if user is None or not channel:
         return None
     text = user_text(str(event.get("text") or ""), bot_user_id)
-    thread_ts = event.get("thread_ts")
-    request = Request("slack", user, channel, text, is_private=True)
-    return Incoming(request, Target(channel=channel, thread_ts=str(thread_ts) if thread_ts else None))
+    thread_ts = str(event.get("thread_ts") or "") or None
+    request = Request("slack", user, dm_conversation(channel, thread_ts), text, is_private=True)
+    return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
+
+
+def dm_conversation(channel: str, thread_ts: str | None) -> str:
+    """A DM is one conversation; each thread in it (each assistant thread) is a conversation of its own."""
+    return f"{channel}:{thread_ts}" if thread_ts else channel
+
+
+def is_assistant_message(event: Payload) -> bool:
+    """A message in one of Slack's assistant threads (split view), not a reply in an ordinary DM thread."""
+    return isinstance(event.get("assistant_thread"), Mapping)
 
 
 def from_thread_reply(event: Payload, bot_user_id: str) -> Incoming | None:
@@ -140,7 +151,7 @@ def message_text(message: Payload) -> str:
 
 
 def from_message_shortcut(body: Payload) -> Incoming | None:
-    """"Coach me on this" on any message: its text is the client's words, the answer only the user sees."""
+    """ "Coach me on this" on any message: its text is the client's words, the answer only the user sees."""
     user = str((body.get("user") or {}).get("id") or "")
     channel = str((body.get("channel") or {}).get("id") or "")
     if not user or not channel:
@@ -175,7 +186,8 @@ def from_action(body: Payload) -> Incoming | None:
     thread = message.get("thread_ts")
     if is_direct_channel(channel, str(channel_info.get("name") or "")):
         thread_ts = str(thread) if thread else None
-        return Incoming(_action_request(user, channel, True, action_id), Target(channel=channel, thread_ts=thread_ts))
+        request = _action_request(user, dm_conversation(channel, thread_ts), True, action_id)
+        return Incoming(request, Target(channel=channel, thread_ts=thread_ts))
     thread_ts = str(thread or message.get("ts") or container.get("message_ts") or "")
     request = _action_request(user, f"{channel}:{thread_ts}", False, action_id)
     # A button on a public answer: whoever pressed it gets their answer privately, in that thread.

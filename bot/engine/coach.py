@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
 from bot.engine.details import extract_details, looks_private, mentions_other_client
-from bot.engine.i18n import LANGS, count, t
+from bot.engine.i18n import LANGS, count, locale_lang, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
 from bot.engine.pasted import Pasted, find_pasted
@@ -243,6 +243,16 @@ class Coach:
         now = self.clock()
         found = await self.store.get_conversation(request.conversation_key, now, self.settings.conversation_ttl)
         return found is not None
+
+    async def topic_of(self, request: Request) -> str | None:
+        """The topic of the live conversation where ``request`` happens, if it has one (only reads).
+
+        For the platforms that name a conversation after its situation (Slack's assistant threads).
+        """
+        found = await self.store.get_conversation(
+            request.conversation_key, self.clock(), self.settings.conversation_ttl
+        )
+        return found.topic_id if found is not None and found.topic_id in self.kb.topics else None
 
     # -- the conversation ------------------------------------------------------------
 
@@ -612,10 +622,7 @@ class Coach:
         return " ".join(notes)
 
     def _locale_lang(self, request: Request) -> str | None:
-        if request.locale:
-            code = request.locale.split("-")[0].split("_")[0].lower()
-            return code if code in LANGS else None
-        return None
+        return locale_lang(request.locale)
 
     def _reply_lang(
         self, request: Request, text: str, prefs: Preferences, conv: Conversation, *, is_command: bool

@@ -317,6 +317,61 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": 'Falta completar: {names}. Digues-m\'ho (p. ex. "el projecte és la web nova") i ho afegeixo.',
         "fi": 'Vielä täydennettävä: {names}. Kerro ne (esim. "projekti on uusi verkkosivu"), niin lisään.',
     },
+    "assistant_prompts_title": {
+        "en": "Tell me what's going on with your client, or start with one of these:",
+        "es": "Cuéntame qué pasa con tu cliente o empieza con una de estas:",
+        "ca": "Explica'm què passa amb el teu client o comença amb una d'aquestes:",
+        "fi": "Kerro, mitä asiakkaasi kanssa tapahtuu, tai aloita jollakin näistä:",
+    },
+    "assistant_status": {
+        "en": "is reading your situation…",
+        "es": "está leyendo tu situación…",
+        "ca": "està llegint la teva situació…",
+        "fi": "lukee tilannettasi…",
+    },
+    "starter_late_payment_title": {
+        "en": "My client hasn't paid",
+        "es": "Mi cliente no me paga",
+        "ca": "El meu client no em paga",
+        "fi": "Asiakas ei ole maksanut",
+    },
+    "starter_late_payment": {
+        "en": "My client hasn't paid my invoice and it's overdue. What should I do?",
+        "es": "Mi cliente no me ha pagado la factura y ya está vencida. ¿Qué hago?",
+        "ca": "El meu client no m'ha pagat la factura i ja ha vençut. Què faig?",
+        "fi": "Asiakas ei ole maksanut laskuani ja se on jo myöhässä. Mitä teen?",
+    },
+    "starter_scope_creep_title": {
+        "en": "Endless small changes",
+        "es": "Cambios pequeños sin fin",
+        "ca": "Canvis petits sense fi",
+        "fi": "Loputtomat pienet muutokset",
+    },
+    "starter_scope_creep": {
+        "en": "My client keeps asking for more changes that weren't in the agreed scope.",
+        "es": "Mi cliente me pide cada vez más cambios y revisiones pequeñas que no estaban en el presupuesto.",
+        "ca": "El meu client em demana cada cop més canvis i revisions petites que no eren al pressupost.",
+        "fi": "Asiakas pyytää jatkuvasti lisää muutoksia, jotka eivät kuuluneet sovittuun laajuuteen.",
+    },
+    "starter_angry_title": {
+        "en": "An angry client",
+        "es": "Un cliente enfadado",
+        "ca": "Un client enfadat",
+        "fi": "Vihainen asiakas",
+    },
+    "starter_angry": {
+        "en": "My client just sent me an angry message. How do I answer?",
+        "es": "Mi cliente me acaba de enviar un mensaje enfadado. ¿Cómo le respondo?",
+        "ca": "El meu client m'acaba d'enviar un missatge enfadat. Com li responc?",
+        "fi": "Asiakas lähetti minulle juuri vihaisen viestin. Miten vastaan?",
+    },
+    "starter_topics_title": {
+        "en": "What can you help with?",
+        "es": "¿En qué me puedes ayudar?",
+        "ca": "En què em pots ajudar?",
+        "fi": "Missä voit auttaa?",
+    },
+    "starter_topics": {"en": "topics", "es": "temas", "ca": "temes", "fi": "aiheet"},
     "how_title": {"en": "How to ask", "es": "Cómo preguntarme", "ca": "Com preguntar-me", "fi": "Näin kysyt"},
     "how_mention": {
         "en": "Mention me in a channel (@Client Coach my client won't pay) and I answer in the thread.",
@@ -415,6 +470,14 @@ PLACEHOLDER_NAMES: dict[str, dict[str, str]] = {
 def placeholder_name(name: str, lang: str) -> str:
     names = PLACEHOLDER_NAMES.get(name)
     return (names.get(lang) or names["en"]) if names else name.replace("_", " ")
+
+
+def locale_lang(locale: str | None) -> str | None:
+    """The supported language of a platform locale ("es-ES", "fi_FI", "en"), or None."""
+    if not locale:
+        return None
+    code = locale.split("-")[0].split("_")[0].lower()
+    return code if code in LANGS else None
 
 
 def t(key: str, lang: str, **values: object) -> str:

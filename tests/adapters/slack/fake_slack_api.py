@@ -49,6 +49,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    locales: dict[str, str] = field(default_factory=dict)  # users.info's locale per user (else "en-US")
+    assistant_threads: set[tuple[str, str]] = field(default_factory=set)  # (channel, thread_ts) of split-view threads
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -60,6 +62,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # users.info and a few others are GETs
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
@@ -98,6 +101,10 @@ class FakeSlack:
                 raise AssertionError(f"expected {count} call(s) to {method}, got {[c.method for c in self.calls]}")
             await asyncio.sleep(0.01)
         return self.to(method)
+
+    def start_assistant_thread(self, channel: str, thread_ts: str) -> None:
+        """What Slack does when a user opens the assistant: the thread exists before its first event."""
+        self.assistant_threads.add((channel, thread_ts))
 
     def fail(self, method: str, failure: Failure) -> None:
         self.failures.setdefault(method, []).append(failure)
@@ -149,6 +156,16 @@ class FakeSlack:
             return {"ok": True, "message_ts": ts}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', 'X')}"}}
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            profile: dict[str, Any] = {"id": user, "team_id": TEAM, "name": user.lower(), "is_bot": False}
+            if str(args.get("include_locale")).lower() in ("1", "true"):
+                profile["locale"] = self.locales.get(user, "en-US")
+            return {"ok": True, "user": profile}
+        if method.startswith("assistant.threads."):
+            # Slack refuses these outside an assistant thread (an ordinary DM thread, a channel).
+            where = (str(args.get("channel_id", "")), str(args.get("thread_ts", "")))
+            return {"ok": True} if where in self.assistant_threads else {"ok": False, "error": "invalid_thread_ts"}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V1", "type": "home", **(args.get("view") or {})}}
         if method == "apps.connections.open":
@@ -395,3 +412,39 @@ async def dispatch(
     """What Slack does over HTTP: a signed POST to /slack/events, straight into the bolt app."""
     all_headers = {"content-type": content_type, **sign(body), **(headers or {})}
     return await app.async_dispatch(AsyncBoltRequest(body=body, headers=all_headers))
+
+
+def assistant_thread_started(
+    *, user: str = "U1", channel: str = "D1", thread_ts: str = "1700000020.000100", viewing: str = "C1"
+) -> dict[str, Any]:
+    """The user opened the assistant (split view) or started a new chat in it."""
+    return {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": user,
+            "context": {"channel_id": viewing, "team_id": TEAM, "enterprise_id": None},
+            "channel_id": channel,
+            "thread_ts": thread_ts,
+        },
+        "event_ts": "1700000020.000200",
+    }
+
+
+def assistant_message(
+    text: str, *, user: str = "U1", channel: str = "D1", thread_ts: str = "1700000020.000100", ts: str = "1700000021.1"
+) -> dict[str, Any]:
+    """A message.im event for what the user typed (or a suggested prompt they picked) in an assistant thread."""
+    return {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "parent_user_id": BOT_USER,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": "im",
+        "team": TEAM,
+        "client_msg_id": f"a551e0a0-0000-4000-8000-{ts.replace('.', '')[-12:].rjust(12, '0')}",
+        "assistant_thread": {"action_token": f"10116779555154.{ts.replace('.', '')}.9b39d433f13510945bee"},
+    }

@@ -184,9 +184,7 @@ async def test_broadcasts_and_mentions_in_the_users_text_are_not_echoed(
     assert all(len(b["text"]["text"]) <= SECTION_LIMIT for b in post["blocks"] if b["type"] == "section")
 
 
-async def test_ampersands_are_decoded_once_and_escaped_once(
-    app: AsyncApp, fake: FakeSlack, inflight: InFlight
-) -> None:
+async def test_ampersands_are_decoded_once_and_escaped_once(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:
     """Slack's "Smith &amp; Sons" is the client Smith & Sons, shown as Smith &amp; Sons in mrkdwn, never &amp;amp;."""
     texts = [
         "my client hasn't paid my invoice and it is 40 days overdue",

@@ -262,6 +262,7 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     assert len(shortcut["description"]) <= 150 and len(shortcut["name"]) <= 25
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention",
+        "assistant_thread_started",
         "message.channels",
         "message.groups",
         "message.im",
@@ -275,7 +276,10 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
         "commands",
         "im:history",
         "im:write",
+        "assistant:write",
+        "users:read",
     }
+    assert manifest["features"]["assistant_view"]["assistant_description"].strip()
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     home = manifest["features"]["app_home"]

@@ -1,4 +1,4 @@
-""""Coach me on this": the message shortcut, through the real bolt app."""
+""" "Coach me on this": the message shortcut, through the real bolt app."""
 
 from __future__ import annotations
 

@@ -12,10 +12,18 @@ from adapters.slack.translate import (
     from_direct_message,
     from_mention,
     incoming_for,
+    is_assistant_message,
     share_target,
     strip_mention,
 )
-from tests.adapters.slack.fake_slack_api import BOT_USER, action_payload, command_body, direct_message, mention
+from tests.adapters.slack.fake_slack_api import (
+    BOT_USER,
+    action_payload,
+    assistant_message,
+    command_body,
+    direct_message,
+    mention,
+)
 
 
 def test_the_bots_own_mention_is_stripped_and_others_kept() -> None:
@@ -44,6 +52,16 @@ def test_direct_message_is_private_and_keyed_by_channel() -> None:
     assert from_direct_message(direct_message("x", user=BOT_USER), BOT_USER) is None
 
 
+def test_each_thread_in_a_dm_is_a_conversation_of_its_own() -> None:
+    """Every assistant thread (and any reply thread in a DM) keeps its own situation; the DM itself is another."""
+    plain = from_direct_message(direct_message("x", ts="2.2", thread_ts="1.1"), BOT_USER)
+    assistant = from_direct_message(assistant_message("x", thread_ts="1.1"), BOT_USER)
+    for incoming in (plain, assistant):
+        assert incoming is not None and incoming.request.conversation_id == "D1:1.1"
+        assert incoming.target == Target(channel="D1", thread_ts="1.1")
+    assert is_assistant_message(assistant_message("x")) and not is_assistant_message(direct_message("x"))
+
+
 def test_command_is_private_ephemeral_and_keyed_by_channel_and_user() -> None:
     form = {k: v[0] for k, v in parse_qs(command_body(" tip late payment ", "https://hooks/r")).items()}
     incoming = from_command(form)
@@ -68,6 +86,10 @@ def test_buttons_answer_where_they_were_pressed() -> None:
     dm = from_action(action_payload("topic:x", channel="D1"))
     assert dm is not None and dm.request.is_private and dm.request.conversation_id == "D1"
     assert dm.target == Target(channel="D1")
+
+    dm_thread = from_action(action_payload("topic:x", channel="D1", message_ts="9.9", thread_ts="1.1"))
+    assert dm_thread is not None and dm_thread.request.conversation_id == "D1:1.1", "an assistant thread's own"
+    assert dm_thread.target == Target(channel="D1", thread_ts="1.1")
 
     home = from_action(action_payload("topic:x", home=True))
     assert home is not None and home.target == Target(dm_user="U1")
