@@ -49,6 +49,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    workspace_admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -60,6 +61,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads some methods (users.info) with GET
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
@@ -107,7 +109,9 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            pass
+        elif request.content_type == "application/json":
             args.update(await request.json())
         else:
             args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
@@ -149,6 +153,26 @@ class FakeSlack:
             return {"ok": True, "message_ts": ts}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', 'X')}"}}
+        if method == "users.info":
+            user = str(args.get("user") or "")
+            if not user.startswith(("U", "W")):
+                return {"ok": False, "error": "user_not_found"}
+            admin = user in self.workspace_admins
+            return {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "team_id": TEAM,
+                    "name": user.lower(),
+                    "deleted": False,
+                    "is_bot": False,
+                    "is_admin": admin,
+                    "is_owner": False,
+                    "is_primary_owner": False,
+                    "is_restricted": False,
+                    "is_ultra_restricted": False,
+                },
+            }
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V1", "type": "home", **(args.get("view") or {})}}
         if method == "apps.connections.open":
