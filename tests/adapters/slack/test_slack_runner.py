@@ -275,6 +275,7 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
         "commands",
         "im:history",
         "im:write",
+        "users:read",
     }
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
