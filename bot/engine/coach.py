@@ -296,8 +296,7 @@ class Coach:
         pasted = None if request.action or command is not None else self._pasted(request, text)
         # The reply is in the user's language: a client's words do not say what that is.
         own = pasted.own if pasted is not None else text
-        default = workspace.lang or self.settings.default_lang
-        lang, from_text = self._reply_lang(request, own, prefs, conv, default, is_command=command is not None)
+        lang, from_text = self._reply_lang(request, own, prefs, conv, workspace.lang, is_command=command is not None)
         conv.lang = lang
 
         if request.action:
@@ -642,18 +641,28 @@ class Coach:
         return None
 
     def _reply_lang(
-        self, request: Request, text: str, prefs: Preferences, conv: Conversation, default: str, *, is_command: bool
+        self,
+        request: Request,
+        text: str,
+        prefs: Preferences,
+        conv: Conversation,
+        workspace_lang: str | None,
+        *,
+        is_command: bool,
     ) -> tuple[str, bool]:
         """The message's own language when it says enough (True: detected from the text); else what we know.
 
-        ``default`` is the workspace's language, or ``COACH_DEFAULT_LANG``: for someone who chose none.
+        In order: the user's own choice (or the conversation's language), the workspace's or server's choice
+        (``workspace_lang``: an admin chose it, so it wins over a client locale nobody chose), the client's
+        locale, the language the short text looks like, ``COACH_DEFAULT_LANG``.
         """
         tokens = tokenize(clean(text[: self.settings.max_message_chars]))
         guess = None if is_command else self.matcher.detector.detect(tokens).lang
         if guess is not None and len(tokens) >= 3:
             return guess, True
         remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)
-        return remembered or self._locale_lang(request) or guess or default, False
+        fallback = self._locale_lang(request) or guess or self.settings.default_lang
+        return remembered or workspace_lang or fallback, False
 
     def answer_without_memory(self, request: Request, notice: str = "", lang: str | None = None) -> Reply:
         """A one-off answer that touches no store (``coach ask``, or the store is down).

@@ -63,3 +63,13 @@ async def test_replacing_the_admin_list_keeps_its_order_without_duplicates(coach
     assert updated.admins == ("3", "1")
     assert await coach.workspace_settings("discord:42") == WorkspaceSettings(admins=("3", "1"))
     assert await coach.workspace_settings(None) == WorkspaceSettings()
+
+
+async def test_the_server_language_wins_over_a_client_locale_but_not_over_a_choice(coach: Coach) -> None:
+    """Discord sends every user's client locale (en-US by default): the server's explicit choice comes first."""
+    on_discord = Request("discord", "7", "C1", "help", is_private=True, locale="en-US", workspace_id="42")
+    assert (await coach.handle(on_discord)).lang == "en"
+    await coach.update_workspace_settings("discord:42", lang="es")
+    assert (await coach.handle(on_discord)).lang == "es"
+    await coach.handle(Request("discord", "7", "C1", "lang fi", is_private=True, locale="en-US", workspace_id="42"))
+    assert (await coach.handle(on_discord)).lang == "fi"
