@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -21,6 +22,9 @@ from typing import TextIO
 from bot.engine.coach import Coach
 from bot.engine.messages import Reply, Request
 from bot.engine.plain import PLAIN, WIDTH, Section, Style, plain_sections, wrap
+from bot.errors import StoreError
+
+log = logging.getLogger("coach.terminal")
 
 PROMPT = "you> "
 GOODBYES = {"quit", "exit", "bye", "/quit", "/exit", "adios", "adiós", "adeu", "heippa", "moikka"}
@@ -95,18 +99,41 @@ class TerminalChat:
         self.last = reply
         return reply
 
-    async def run(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
-        """Talk until "quit", end of input, Ctrl-D or Ctrl-C (which propagates as KeyboardInterrupt)."""
+    async def due_checkins(self) -> list[Reply]:
+        """This user's check-ins that have fallen due by the coach's clock, claimed so each shows once.
+
+        Slack and Discord users get them as a DM; here they appear before the next prompt, and their
+        options ("1" yes, "2" no) answer them like any other. A store that cannot be reached shows none.
+        """
+        try:
+            due = await self.coach.due_checkins(platform="cli", user_id=self.user)
+        except StoreError as exc:
+            log.warning("could not look for due check-ins: %s", exc)
+            return []
+        for outgoing in due:
+            self.last = outgoing.reply
+        return [outgoing.reply for outgoing in due]
+
+    async def run(
+        self, stdin: TextIO | None = None, stdout: TextIO | None = None, *, read: ReadLine | None = None
+    ) -> None:
+        """Talk until "quit", end of input, Ctrl-D or Ctrl-C (which propagates as KeyboardInterrupt).
+
+        ``read`` replaces the line reader (tests drive the conversation, and the clock, line by line).
+        """
         stdin = sys.stdin if stdin is None else stdin
         stdout = sys.stdout if stdout is None else stdout
         interactive = _isatty(stdin) and _isatty(stdout)
         style = COLOUR if wants_colour(stdout) else PLAIN
-        read = _prompt_reader(style) if interactive else _line_reader(stdin, stdout)
+        if read is None:
+            read = _prompt_reader(style) if interactive else _line_reader(stdin, stdout)
         if self.lang:
             await self.coach.handle(Request("cli", self.user, "terminal", f"lang {self.lang}", True))
         width = min(shutil.get_terminal_size((WIDTH, 40)).columns, MAX_WIDTH) - 1 if interactive else WIDTH
         stdout.write("\n".join(style.heading(line) for line in wrap(WELCOME, width)) + "\n\n")
         while True:
+            for checkin in await self.due_checkins():  # what a Slack or Discord user would get as a DM
+                self._show_reply(checkin, stdout, style, interactive)
             line = await read()
             if line is None or line.strip().casefold() in GOODBYES:
                 stdout.write("\n")
@@ -118,17 +145,18 @@ class TerminalChat:
                 continue
             if not text:
                 continue
-            self.pending = []
-            reply = await self.say(text)
-            columns, rows = shutil.get_terminal_size((WIDTH, 40)) if interactive else (WIDTH + 1, 0)
-            width = max(20, min(columns, MAX_WIDTH) - 1)
-            sections = plain_sections(reply, numbered_options=True, width=width, style=style)
-            # In a terminal, pages that leave room for the "more" hint and the prompt; piped, one page.
-            self.pending = paginate(terminal_order(sections), max(10, rows - 3)) if interactive else paginate(
-                sections, sys.maxsize
-            )
-            stdout.write("\n")
-            self._show_page(stdout, style)
+            self._show_reply(await self.say(text), stdout, style, interactive)
+
+    def _show_reply(self, reply: Reply, stdout: TextIO, style: Style, interactive: bool) -> None:
+        columns, rows = shutil.get_terminal_size((WIDTH, 40)) if interactive else (WIDTH + 1, 0)
+        width = max(20, min(columns, MAX_WIDTH) - 1)
+        sections = plain_sections(reply, numbered_options=True, width=width, style=style)
+        # In a terminal, pages that leave room for the "more" hint and the prompt; piped, one page.
+        self.pending = paginate(terminal_order(sections), max(10, rows - 3)) if interactive else paginate(
+            sections, sys.maxsize
+        )
+        stdout.write("\n")
+        self._show_page(stdout, style)
 
     def _show_page(self, stdout: TextIO, style: Style) -> None:
         page = self.pending.pop(0)

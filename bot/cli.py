@@ -384,6 +384,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
 
 
+def _say_when_compiling(command: str, settings: Settings) -> None:
+    """The first start after an install or a knowledge edit trains the recogniser: say so, on a terminal."""
+    if command not in ("chat", "ask", "match", "tip", "topics", "eval", "serve") or not sys.stderr.isatty():
+        return
+    from bot.matching.compiled import is_compiled
+
+    try:
+        current = is_compiled(settings.knowledge_dirs)
+    except OSError:
+        return
+    if not current:
+        print("Preparing the knowledge base (once after an install or an edit; about 10 seconds)...", file=sys.stderr)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -395,6 +409,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return run_doctor(None, env_file=env_file)
         settings = Settings.from_env()
+        _say_when_compiling(args.command, settings)
         if args.command in ("serve", "chat"):
             from bot.logs import configure_logging
 

@@ -275,3 +275,37 @@ def test_a_name_that_does_not_resolve_is_said_plainly() -> None:
     assert str(error) == (
         "cannot reach Slack's Web API at https://slack.example/api/ (the host name could not be resolved); hint"
     )
+
+
+def test_the_first_start_after_an_install_says_it_is_preparing(tmp_path: Path) -> None:
+    """On a terminal, the one slow start (training the recogniser) is announced; later starts are quiet."""
+    import pty
+
+    def stderr_on_a_terminal() -> str:
+        leader, follower = pty.openpty()
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "bot", "topics"],
+                stdout=subprocess.DEVNULL,
+                stderr=follower,
+                cwd=tmp_path,
+                env=coach_env(tmp_path, COACH_CACHE_DIR=str(tmp_path / "cache")),
+                timeout=300,
+                check=True,
+            )
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks).decode()
+        finally:
+            os.close(leader)
+
+    assert "Preparing the knowledge base" in stderr_on_a_terminal()
+    assert "Preparing" not in stderr_on_a_terminal()

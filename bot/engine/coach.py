@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.engine import compose
 from bot.engine.commands import Command, language_code, parse_command
 from bot.engine.details import extract_details, looks_private, mentions_other_client
-from bot.engine.i18n import LANGS, t
+from bot.engine.i18n import LANGS, count, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
 from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
 from bot.engine.pasted import Pasted, find_pasted
@@ -160,7 +160,8 @@ class Coach:
             if self.limiter is not None:
                 wait = await self._rate_wait(self.limiter, request.user_key)
                 if wait > 0:
-                    return compose.message("error", lang, t("slow_down", lang, seconds=max(1, round(wait))))
+                    seconds = count("second", max(1, round(wait)), lang)
+                    return compose.message("error", lang, t("slow_down", lang, wait=seconds))
             return await self._handle(request)
         except StoreError as exc:
             log.warning("store unavailable, answering without memory: %s", exc)
@@ -192,11 +193,20 @@ class Coach:
             return replace(request, text=request.text[:limit])
         return request
 
-    async def due_checkins(self, now: float | None = None, platform: Platform | None = None) -> list[Outgoing]:
-        """Claim the check-ins that are due (for one platform, if given) and return the messages to send."""
+    async def due_checkins(
+        self, now: float | None = None, platform: Platform | None = None, user_id: str | None = None
+    ) -> list[Outgoing]:
+        """Claim the check-ins that are due (for one platform, and one user, if given); the messages to send.
+
+        ``user_id`` is for `coach chat`, where one process serves one person: another user's due check-ins
+        (a second ``coach chat --user``) go back to the store for their own session.
+        """
         now = self.clock() if now is None else now
         out: list[Outgoing] = []
         for checkin in await self.store.claim_due_checkins(now, platform=platform):
+            if user_id is not None and checkin.user_id != user_id:
+                await self.store.add_checkin(checkin)
+                continue
             topic = self.kb.topics.get(checkin.topic_id)
             if topic is None:
                 continue
@@ -335,7 +345,7 @@ class Coach:
         if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no"):
             return await self._outcome(request, conv.topic_id, intent == "yes", lang, conv)
         details = extract_details(text) if request.is_private else {}
-        days = reminder_days(text) if request.is_private else None
+        days = self._reminder_days(request, text, lang, conv, intent, details, now)
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")
         if current is not None and (intent or details or days):
@@ -357,6 +367,27 @@ class Coach:
         new_situation = starts_new_situation(result, conv) or mentions_other_client(text)
         take_details(conv, details, new_situation=new_situation)
         return await self._situation(request, result, lang, conv, text)
+
+    def _reminder_days(
+        self,
+        request: Request,
+        text: str,
+        lang: str,
+        conv: Conversation,
+        intent: str | None,
+        details: dict[str, str],
+        now: float,
+    ) -> float | None:
+        """When the user asks to be checked on, in days from now (private conversations only).
+
+        Right after the bot offered a check-in, a short answer without "remind me" counts too ("in two weeks",
+        "el lunes", "yes, on Friday"), unless it brings details for the message ("45 days late").
+        """
+        if not request.is_private:
+            return None
+        bare = conv.stage == "checkin_offer" and not details and intent in (None, "yes")
+        return reminder_days(text, now, lang, bare=bare)
+
 
     @staticmethod
     def _pasted(request: Request, text: str) -> Pasted | None:
@@ -528,10 +559,8 @@ class Coach:
         )
         await self.store.add_checkin(checkin)
         conv.stage = "advice"
-        shown = int(days) if days >= 1 else 1
-        return compose.message(
-            "confirmation", lang, t("checkin_set", lang, days=shown, title=topic.in_lang(lang).title)
-        )
+        when = count("day", max(1, round(days)), lang) if days >= 1 else count("hour", max(1, round(days * 24)), lang)
+        return compose.message("confirmation", lang, t("checkin_set", lang, when=when, title=topic.in_lang(lang).title))
 
     async def _outcome(self, request: Request, topic_id: str, resolved: bool, lang: str, conv: Conversation) -> Reply:
         await self.store.record_outcome(topic_id, "resolved" if resolved else "unresolved", request.user_key)
@@ -629,7 +658,7 @@ class Coach:
     def _notices(self, request: Request, result: MatchResult, text: str, lang: str) -> str:
         notes = []
         if result.truncated:
-            notes.append(t("truncated", lang, limit=self.settings.max_message_chars))
+            notes.append(t("truncated", lang, chars=count("character", self.settings.max_message_chars, lang)))
         if not request.is_private and looks_private(text[: self.settings.max_message_chars]):
             notes.append(t("go_private", lang))
         return " ".join(notes)

@@ -5,6 +5,12 @@ Advice text lives in knowledge/; this is only the frame around it.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Literal
+
+from babel import Locale
+from babel.numbers import format_decimal
+
 LANGS = ("en", "es", "ca", "fi")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -121,10 +127,10 @@ STRINGS: dict[str, dict[str, str]] = {
         '"apua".',
     },
     "truncated": {
-        "en": "Your message was long, so I read the first {limit} characters.",
-        "es": "Tu mensaje era largo, así que he leído los primeros {limit} caracteres.",
-        "ca": "El teu missatge era llarg, així que n'he llegit els primers {limit} caràcters.",
-        "fi": "Viestisi oli pitkä, joten luin siitä ensimmäiset {limit} merkkiä.",
+        "en": "Your message was long, so I read {chars}.",
+        "es": "Tu mensaje era largo, así que he leído {chars}.",
+        "ca": "El teu missatge era llarg, així que n'he llegit {chars}.",
+        "fi": "Viestisi oli pitkä, joten luin siitä {chars}.",
     },
     "go_private": {
         "en": "Your message includes details that look private (amounts, e-mail addresses or names). For the full "
@@ -180,10 +186,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fi": "Haluatko, että kysyn muutaman päivän päästä, miten kävi?",
     },
     "checkin_set": {
-        "en": 'Done. I\'ll check back with you in {days} day(s) about "{title}".',
-        "es": 'Hecho. Te preguntaré en {days} día(s) por "{title}".',
-        "ca": 'Fet. Et preguntaré d\'aquí a {days} dia(es) per "{title}".',
-        "fi": 'Selvä. Kysyn sinulta {days} päivän päästä aiheesta "{title}".',
+        "en": 'Done. I\'ll check back with you in {when} about "{title}".',
+        "es": 'Hecho. Te preguntaré en {when} por "{title}".',
+        "ca": 'Fet. Et preguntaré d\'aquí a {when} per "{title}".',
+        "fi": 'Selvä. Kysyn sinulta {when} päästä aiheesta "{title}".',
     },
     "checkin_question": {
         "en": 'Checking in about "{title}": did it work out?',
@@ -294,11 +300,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "neuvo silti; yritä muuta myöhemmin uudelleen.",
     },
     "slow_down": {
-        "en": "You're sending messages faster than I can coach. Take a breath and try again in {seconds} seconds.",
-        "es": "Me estás escribiendo más rápido de lo que puedo responder. Respira y vuelve a intentarlo en "
-        "{seconds} segundos.",
-        "ca": "M'escrius més de pressa del que puc respondre. Respira i torna-ho a provar d'aquí a {seconds} segons.",
-        "fi": "Lähetät viestejä nopeammin kuin ehdin vastata. Hengähdä hetki ja yritä {seconds} sekunnin päästä.",
+        "en": "You're sending messages faster than I can coach. Take a breath and try again in {wait}.",
+        "es": "Me estás escribiendo más rápido de lo que puedo responder. Respira y vuelve a intentarlo en {wait}.",
+        "ca": "M'escrius més de pressa del que puc respondre. Respira i torna-ho a provar d'aquí a {wait}.",
+        "fi": "Lähetät viestejä nopeammin kuin ehdin vastata. Hengähdä hetki ja yritä {wait} päästä.",
     },
     "no_context": {
         "en": "Tell me first what's happening with your client, and then I can help with that.",
@@ -472,3 +477,57 @@ def t(key: str, lang: str, **values: object) -> str:
     table = STRINGS[key]
     text = table.get(lang) or table["en"]
     return text.format(**values) if values else text
+
+
+# Counted words, by CLDR plural category (babel knows which category a number falls in, language by language:
+# "one" and "other" here, and Spanish and Catalan "many" for round millions). "other" is the fallback.
+Unit = Literal["day", "hour", "second", "character"]
+PLURALS: dict[Unit, dict[str, dict[str, str]]] = {
+    "day": {
+        "en": {"one": "{n} day", "other": "{n} days"},
+        "es": {"one": "{n} día", "many": "{n} de días", "other": "{n} días"},
+        "ca": {"one": "{n} dia", "many": "{n} de dies", "other": "{n} dies"},
+        "fi": {"one": "{n} päivän", "other": "{n} päivän"},  # "3 päivän päästä": the genitive, as after one
+    },
+    "hour": {
+        "en": {"one": "{n} hour", "other": "{n} hours"},
+        "es": {"one": "{n} hora", "many": "{n} de horas", "other": "{n} horas"},
+        "ca": {"one": "{n} hora", "many": "{n} d'hores", "other": "{n} hores"},
+        "fi": {"one": "{n} tunnin", "other": "{n} tunnin"},
+    },
+    "second": {
+        "en": {"one": "{n} second", "other": "{n} seconds"},
+        "es": {"one": "{n} segundo", "many": "{n} de segundos", "other": "{n} segundos"},
+        "ca": {"one": "{n} segon", "many": "{n} de segons", "other": "{n} segons"},
+        "fi": {"one": "{n} sekunnin", "other": "{n} sekunnin"},
+    },
+    "character": {  # "so I read {chars}"
+        "en": {"one": "only the first character", "other": "the first {n} characters"},
+        "es": {
+            "one": "solo el primer carácter",
+            "many": "los primeros {n} de caracteres",
+            "other": "los primeros {n} caracteres",
+        },
+        "ca": {
+            "one": "només el primer caràcter",
+            "many": "els primers {n} de caràcters",
+            "other": "els primers {n} caràcters",
+        },
+        "fi": {"one": "vain ensimmäisen merkin", "other": "ensimmäiset {n} merkkiä"},
+    },
+}
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang if lang in LANGS else "en")
+
+
+def count(unit: Unit, n: int, lang: str) -> str:
+    """``n`` of ``unit`` in ``lang`` with the right plural form and number format: "1 day", "3 días", "4 000 ..."."""
+    lang = lang if lang in LANGS else "en"
+    forms = PLURALS[unit][lang]
+    locale = _locale(lang)
+    text = forms.get(locale.plural_form(n), forms["other"])
+    return text.format(n=format_decimal(n, locale=locale))
+

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from bot.engine.dates import days_until, reminder_window
+
 Intent = Literal["script", "more", "still", "thanks", "greeting", "yes", "no", "helpful", "not_helpful"]
 
 # Checked in order; the first that matches wins. Patterns run on lower-cased text.
@@ -117,12 +119,6 @@ _ORDINALS = {
     4: ("4", "fourth", "the fourth", "cuarto", "cuarta", "quart", "quarta", "neljäs"),
 }
 _ORDINAL_LOOKUP = {word: n for n, words in _ORDINALS.items() for word in words}
-_REMIND = re.compile(
-    r"(?:remind|check (?:back|in|on me)|follow up|recu[eé]rda|preg[uú]nta|av[ií]same|recorda|pregunta'?m|"
-    r"muistuta|kysy)\D{0,30}?(\d{1,3}|a|one|an|un|una|yksi|viikon|week)\s*"
-    r"(days?|d[ií]as?|dies|dia|p[äa]iv[äa][äa]?n?|weeks?|semanas?|setmanes?|setmana|viikon?|hours?|horas?|hores?|"
-    r"tunnin)?",
-)
 
 
 def detect_intent(text: str) -> Intent | None:
@@ -140,15 +136,16 @@ def ordinal_choice(text: str) -> int | None:
     return _ORDINAL_LOOKUP.get(lowered)
 
 
-def reminder_days(text: str) -> float | None:
-    """Days until a requested check-in ("remind me in 3 days", "kysy viikon päästä"), or None."""
-    match = _REMIND.search(text.casefold())
-    if not match:
+def reminder_days(text: str, now: float, lang: str, *, bare: bool = False) -> float | None:
+    """Days from ``now`` until a requested check-in, or None.
+
+    "remind me tomorrow", "recuérdame el lunes", "recorda'm d'aquí a dues setmanes", "kysy ensi viikolla":
+    the words right after the reminder keyword are read by dateparser (see ``bot.engine.dates``), in the
+    conversation's language and then the keyword's. With ``bare`` (the bot just offered to check back), a
+    short message without a keyword counts too: "in two weeks", "el lunes", "ensi viikolla".
+    """
+    found = reminder_window(text, bare=bare)
+    if found is None:
         return None
-    amount_text, unit = match.group(1), match.group(2) or "days"
-    amount = int(amount_text) if amount_text.isdigit() else 1
-    if amount_text in ("viikon", "week") or unit.startswith(("week", "seman", "setman", "viiko")):
-        return float(amount * 7)
-    if unit.startswith(("hour", "hora", "hore", "tunnin")):
-        return amount / 24
-    return float(max(amount, 1))
+    window, keyword_lang = found
+    return days_until(window, [lang] if keyword_lang is None else [lang, keyword_lang], now)

@@ -96,6 +96,15 @@ def fingerprint(builtin: Path, extra_dirs: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+def is_compiled(extra_dirs: Sequence[Path] = (), builtin: Path | None = None) -> bool:
+    """Whether the cache holds the current compiled knowledge (so loading it is quick)."""
+    where = cache_dir()
+    if where is None:
+        return False
+    path = where / f"{fingerprint(builtin or default_knowledge_dir(), extra_dirs)}{SUFFIX}"
+    return path.is_file()
+
+
 def compile_knowledge(extra_dirs: Sequence[Path] = (), builtin: Path | None = None) -> Compiled:
     """Validate, index and train from scratch (no cache)."""
     kb = load_knowledge(builtin or default_knowledge_dir(), extra_dirs)

@@ -216,6 +216,83 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
     assert COLOUR.title("x") != "x" and PLAIN.title("x") == "x"
 
 
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_due_checkin_is_shown_before_the_next_prompt(tmp_path: Path, fixture_kb: KnowledgeBase) -> None:
+    """What a Slack or Discord user gets as a DM, the terminal shows at the next prompt: by the coach's clock."""
+    from adapters.terminal import TerminalChat
+    from bot.engine.coach import Coach
+    from bot.engine.i18n import t
+    from bot.settings import Settings
+    from bot.store.sqlite import SqliteStore
+
+    clock = FakeClock()
+    coach = Coach(fixture_kb, SqliteStore(tmp_path / "coach.db"), Settings(), clock=clock)
+    # Line by line, and how long the user waited at the prompt before typing it.
+    script = [
+        ("my client won't pay my invoice", 0.0),
+        ("remind me in 2 days", 0.0),
+        ("tip", 2 * 86400 - 60),  # a minute before it is due
+        ("help", 61),  # it falls due: shown after the answer to this line, before the next prompt
+        ("1", 0.0),  # "1" answers the check-in's first option (yes), not the help's
+    ]
+    prompts: list[str] = []  # what the screen held when each prompt appeared
+    out = io.StringIO()
+
+    async def read() -> str | None:
+        prompts.append(out.getvalue())
+        if not script:
+            return None
+        line, waited = script.pop(0)
+        clock.now += waited
+        return line
+
+    try:
+        await TerminalChat(coach).run(io.StringIO(), out, read=read)
+    finally:
+        await coach.close()
+    title = fixture_kb.topics["late-payment"].in_lang("en").title
+    question = t("checkin_question", "en", title=title)
+    assert question not in prompts[3], "not before it is due"
+    assert question in prompts[4], "shown before the first prompt after it fell due"
+    assert out.getvalue().count(question) == 1, "once"
+    shown = prompts[4][len(prompts[3]) :]
+    assert shown.index(question) > shown.index("topics"), "after the answer to the line typed (help)"
+    assert "[1] " + t("btn_yes", "en") in shown
+    assert t("outcome_resolved", "en") in prompts[5][len(prompts[4]) :], "'1' answered the check-in"
+    row = {r.topic_id: r for r in await SqliteStore(tmp_path / "coach.db").stats()}["late-payment"]
+    assert row.resolved == 1
+
+
+async def test_another_users_checkin_waits_for_their_own_session(tmp_path: Path, fixture_kb: KnowledgeBase) -> None:
+    from adapters.terminal import TerminalChat
+    from bot.engine.coach import Coach
+    from bot.engine.messages import Request
+    from bot.settings import Settings
+    from bot.store.sqlite import SqliteStore
+
+    clock = FakeClock()
+    coach = Coach(fixture_kb, SqliteStore(tmp_path / "coach.db"), Settings(), clock=clock)
+    try:
+        for user in ("alice", "bob"):
+            await coach.handle(Request("cli", user, "terminal", "my client won't pay my invoice", True))
+            await coach.handle(Request("cli", user, "terminal", "remind me tomorrow", True))
+        clock.now += 86400
+        alice, bob = TerminalChat(coach, user="alice"), TerminalChat(coach, user="bob")
+        assert len(await alice.due_checkins()) == 1
+        assert await alice.due_checkins() == []
+        [for_bob] = await bob.due_checkins()
+        assert bob.last is for_bob, "its numbered options answer it"
+    finally:
+        await coach.close()
+
+
 def test_a_pasted_email_is_read_as_the_clients_words(terminal: Terminal) -> None:
     """A paste arrives as one bracketed paste, newlines and all, and is answered once, as the client's message."""
     terminal.read_until("you>")

@@ -137,7 +137,7 @@ async def test_checkin_button_schedules_a_checkin(bot: CoachClient, api: FakeDis
 
     done = only_followup(await press(bot, api, advice, "checkin:3:late-payment"))
 
-    assert done.body["content"] == t("checkin_set", "en", days=3, title="Late payment")
+    assert done.body["content"] == t("checkin_set", "en", when="3 days", title="Late payment")
     (checkin,) = await coach.store.claim_due_checkins(now=10**12)
     assert (checkin.platform, checkin.user_id, checkin.topic_id) == ("discord", "444444444444444444", "late-payment")
 

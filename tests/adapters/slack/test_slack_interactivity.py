@@ -216,7 +216,7 @@ async def test_checkin_and_outcome_buttons(app: AsyncApp, fake: FakeSlack, infli
     await press(app, inflight, "outcome:no:late-payment", channel="D1")
     await press(app, inflight, "outcome:yes:late-payment", channel="D1")
     scheduled, still, resolved = fake.to("chat.postMessage")
-    assert "3 day(s)" in scheduled["text"]
+    assert "in 3 days about" in scheduled["text"]
     assert still["text"].startswith(escape(t("outcome_unresolved", "en")))
     assert "What is happening now?" in raw(still)
     assert resolved["text"].startswith(escape(t("outcome_resolved", "en")))

@@ -155,7 +155,7 @@ async def test_bad_input_gets_a_kind_answer(coach: Coach) -> None:
     assert (await chat.ask("   ")).kind == "help"
     huge = "my client will not pay the invoice. " * 3000
     reply = await chat.ask(huge)
-    assert reply.kind == "advice" and "first 4000 characters" in reply.notice
+    assert reply.kind == "advice" and "first 4,000 characters" in reply.notice
     garbage = await chat.ask("\x00\x01 ☃☃☃ ����� 𝕏𝕏 \u202e")
     assert garbage.kind in ("fallback", "help")
 

@@ -16,7 +16,7 @@ from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
 from tests.bot.engine.conftest import Clock
 
-SLOW_DOWN = t("slow_down", "en", seconds=1).split("{")[0][:20]
+SLOW_DOWN = t("slow_down", "en", wait="1 second")[:20]
 
 
 def replicas(open_store: Callable[[], Store], real_kb: KnowledgeBase, matcher: Matcher, clock: Clock) -> list[Coach]:
