@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.commands import CoachGroup
+from adapters.discord.commands import CoachGroup, settings_command
 from adapters.discord.handler import DiscordHandler
 from adapters.discord.localization import COACH_ME, CoachTranslator
 from adapters.discord.render import NO_PINGS
@@ -55,6 +55,7 @@ class CoachClient(discord.Client):
         self.handler = DiscordHandler(coach)
         self.tree = CoachTree(self, self.handler)
         self.tree.add_command(CoachGroup(self.handler))
+        self.tree.add_command(settings_command(self.handler))
         self.tree.add_command(app_commands.ContextMenu(name=COACH_ME, callback=self.handler.on_message_menu))
 
     async def setup_hook(self) -> None:

@@ -1,4 +1,9 @@
-"""The ``/coach`` slash command group. Each subcommand only turns its options into the engine's text or action."""
+"""The ``/coach`` slash command group and ``/coach-settings``.
+
+Each subcommand only turns its options into the engine's text or action. ``/coach-settings`` is a command of
+its own, not a ``/coach`` subcommand, because Discord applies ``default_member_permissions`` (here: Manage
+Server) to top-level commands only; the handler checks the permission again when it runs.
+"""
 
 from __future__ import annotations
 
@@ -83,3 +88,51 @@ class CoachGroup(
     )
     async def help(self, interaction: Interaction) -> None:
         await self.handler.on_command(interaction, text="help")
+
+
+SETTINGS_LANGUAGE_CHOICES = [
+    app_commands.Choice(name=ui("Automatic (the bot's default)", "settings.auto"), value="auto"),
+    *LANGUAGE_CHOICES,
+]
+
+
+def settings_command(handler: DiscordHandler) -> app_commands.Command[Any, ..., None]:
+    """``/coach-settings``: the server's default language and who may see the statistics there.
+
+    Shown by default only to members with Manage Server (server admins can change that under Integrations), only
+    in servers and only where the bot itself is installed; the handler checks all of it again at run time.
+    """
+
+    @app_commands.command(
+        name=ui("coach-settings", "settings"),
+        description=ui("Default language and who sees the statistics, for this server", "settings.description"),
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    # Explicit Falses: the tree's defaults (every install and context) fill in whatever is left unset.
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    @app_commands.rename(
+        language=ui("language", "settings.language"),
+        add_admin=ui("add-admin", "settings.add_admin"),
+        remove_admin=ui("remove-admin", "settings.remove_admin"),
+    )
+    @app_commands.describe(
+        language=ui("The language for members who haven't chosen their own", "settings.language.description"),
+        add_admin=ui("Someone who may see the statistics", "settings.add_admin.description"),
+        remove_admin=ui("Someone who may no longer see them", "settings.remove_admin.description"),
+    )
+    @app_commands.choices(language=SETTINGS_LANGUAGE_CHOICES)
+    async def coach_settings(
+        interaction: Interaction,
+        language: app_commands.Choice[str] | None = None,
+        add_admin: discord.User | None = None,
+        remove_admin: discord.User | None = None,
+    ) -> None:
+        await handler.on_settings(
+            interaction,
+            lang=language.value if language is not None else None,
+            add_admin=str(add_admin.id) if add_admin is not None else None,
+            remove_admin=str(remove_admin.id) if remove_admin is not None else None,
+        )
+
+    return coach_settings

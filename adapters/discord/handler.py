@@ -13,7 +13,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, shorten
+from adapters.discord.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, FIELD_VALUE, shorten
 from adapters.discord.render import NO_PINGS, Outbound, render
 from adapters.discord.translate import in_bot_dm, interaction_request, message_request, message_words
 from bot.engine.coach import Coach
@@ -21,6 +21,7 @@ from bot.engine.i18n import LANGS, t
 from bot.engine.messages import Reply, Request
 from bot.errors import StoreError
 from bot.inflight import InFlight
+from bot.store.base import WorkspaceSettings
 
 log = logging.getLogger("coach.discord")
 
@@ -78,6 +79,64 @@ class DiscordHandler:
             app_commands.Choice(name=shorten(choice.label, CHOICE_NAME), value=choice.id.removeprefix("topic:"))
             for choice in found[:AUTOCOMPLETE_CHOICES]
         ]
+
+    # -- server settings ---------------------------------------------------------------------
+
+    async def on_settings(
+        self,
+        interaction: Interaction,
+        *,
+        lang: str | None = None,
+        add_admin: str | None = None,
+        remove_admin: str | None = None,
+    ) -> None:
+        """``/coach-settings``: show the server's settings, or change them, for members with Manage Server.
+
+        Discord hides the command from everyone else by default, but a server can grant it to anyone, so the
+        permission is checked here too, on what Discord says about this very interaction.
+        """
+        if self._refuse_while_closing("settings command"):
+            return
+        async with self.inflight.track():
+            if not await self._defer(interaction, thinking=True, ephemeral=True):
+                return
+            reply_lang = await self.lang_for(interaction)
+            guild_id = interaction.guild_id
+            if guild_id is None or not interaction.is_guild_integration():
+                await self._tell(interaction, t("ws_not_in_server", reply_lang))
+                return
+            if not interaction.permissions.manage_guild:
+                log.info("a /coach-settings from a member without Manage Server was refused")
+                await self._tell(interaction, t("ws_denied_discord", reply_lang))
+                return
+            key = f"discord:{guild_id}"
+            changing = lang is not None or add_admin is not None or remove_admin is not None
+            try:
+                if changing:
+                    workspace = await self.coach.update_workspace_settings(
+                        key,
+                        lang=lang,
+                        add_admins=(add_admin,) if add_admin else (),
+                        remove_admins=(remove_admin,) if remove_admin else (),
+                    )
+                else:
+                    workspace = await self.coach.workspace_settings(key)
+            except StoreError as exc:
+                log.warning("server settings unavailable: %s", exc)
+                await self._tell(interaction, t("store_down", reply_lang))
+                return
+            reply_lang = await self.lang_for(interaction)  # the server's new language, for someone with none
+            embed = settings_embed(workspace, reply_lang, self.coach.settings.default_lang, changing)
+            await self._send(interaction, embed)
+
+    async def _tell(self, interaction: Interaction, text: str) -> None:
+        await self._send(interaction, discord.Embed(description=text))
+
+    async def _send(self, interaction: Interaction, embed: discord.Embed) -> None:
+        try:
+            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("Discord rejected a follow-up: %s %s", exc.status, exc.code)
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -171,12 +230,14 @@ class DiscordHandler:
         return code if code in LANGS else self.coach.settings.default_lang
 
     async def lang_for(self, interaction: Interaction) -> str:
-        """The user's chosen language (``/coach lang``), else their Discord locale."""
+        """The user's chosen language (``/coach lang``), else the server's (``/coach-settings``), else their locale."""
+        request = interaction_request(interaction)
         try:
-            prefs = await self.coach.store.get_preferences(interaction_request(interaction).user_key)
+            prefs = await self.coach.store.get_preferences(request.user_key)
+            workspace = await self.coach.workspace_settings(request.workspace_key)
         except StoreError:
             return self.locale_lang(interaction)
-        return prefs.lang or self.locale_lang(interaction)
+        return prefs.lang or workspace.lang or self.locale_lang(interaction)
 
     async def _defer(self, interaction: Interaction, *, thinking: bool = False, ephemeral: bool = False) -> bool:
         """Acknowledge the interaction; False when it already was (another process with this token took it)."""
@@ -198,3 +259,16 @@ class DiscordHandler:
             return await self.coach.store.claim_event(f"discord:{event}", EVENT_TTL)
         except StoreError:
             return True
+
+
+LANG_NAMES = {"en": "English", "es": "Español", "ca": "Català", "fi": "Suomi"}
+
+
+def settings_embed(workspace: WorkspaceSettings, lang: str, env_lang: str, saved: bool) -> discord.Embed:
+    """The server's settings as an embed: the default language and who may see the statistics."""
+    chosen = LANG_NAMES.get(workspace.lang or "") or t("ws_lang_env", lang, code=env_lang)
+    admins = ", ".join(f"<@{a}>" for a in workspace.admins) or t("ws_admins_none", lang)
+    embed = discord.Embed(title=t("ws_title", lang), description=t("ws_saved", lang) if saved else None)
+    embed.add_field(name=t("ws_lang", lang), value=chosen, inline=False)
+    embed.add_field(name=t("ws_admins", lang), value=shorten(admins, FIELD_VALUE), inline=False)
+    return embed

@@ -46,6 +46,15 @@ SPANISH: dict[str, str] = {
     "forget.description": "Borra todo lo que guardo sobre ti",
     "help": "ayuda",
     "help.description": "Qué puedo hacer y cómo usarme",
+    "settings": "coach-ajustes",
+    "settings.description": "Idioma por defecto y quién ve las estadísticas en este servidor",
+    "settings.language": "idioma",
+    "settings.language.description": "Idioma para quien no haya elegido el suyo",
+    "settings.add_admin": "añadir-admin",
+    "settings.add_admin.description": "Alguien que podrá ver las estadísticas",
+    "settings.remove_admin": "quitar-admin",
+    "settings.remove_admin.description": "Alguien que ya no podrá verlas",
+    "settings.auto": "Automático (el del bot)",
 }
 
 FINNISH: dict[str, str] = {
@@ -74,6 +83,15 @@ FINNISH: dict[str, str] = {
     "forget.description": "Poista kaikki, mitä minulla on sinusta",
     "help": "ohje",
     "help.description": "Mitä osaan ja miten minua käytetään",
+    "settings": "coach-asetukset",
+    "settings.description": "Oletuskieli ja kuka näkee tilastot tällä palvelimella",
+    "settings.language": "kieli",
+    "settings.language.description": "Kieli jäsenille, jotka eivät ole valinneet omaansa",
+    "settings.add_admin": "lisää-ylläpitäjä",
+    "settings.add_admin.description": "Henkilö, joka saa nähdä tilastot",
+    "settings.remove_admin": "poista-ylläpitäjä",
+    "settings.remove_admin.description": "Henkilö, joka ei enää näe niitä",
+    "settings.auto": "Automaattinen (botin oletus)",
 }
 
 TRANSLATIONS: dict[discord.Locale, dict[str, str]] = {

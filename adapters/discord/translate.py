@@ -49,6 +49,7 @@ def interaction_request(
         command=command,
         action=action,
         client_words=client_words,
+        workspace_id=str(interaction.guild_id) if interaction.guild_id else None,
     )
 
 
@@ -88,4 +89,5 @@ def message_request(message: discord.Message, bot_id: int) -> Request | None:
         conversation_id=str(message.channel.id),
         text=text,
         is_private=private,
+        workspace_id=str(message.guild.id) if message.guild is not None else None,
     )

@@ -40,6 +40,13 @@ from adapters.slack.translate import (
     share_target,
 )
 from adapters.slack.verify import StrictRequestVerification, is_verified
+from adapters.slack.workspace import (
+    WorkspaceChange,
+    from_workspace_setting,
+    in_workspace,
+    is_workspace_admin,
+    workspace_key,
+)
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
 from bot.engine.messages import Reply
@@ -156,27 +163,34 @@ class SlackHandlers:
         except StoreError:
             return False  # without the store there is no telling whether the coach is in that thread
 
-    async def on_command(self, ack: AsyncAck, command: Body, client: AsyncWebClient) -> None:
+    async def on_command(self, ack: AsyncAck, command: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         await ack()  # before the engine: Slack gives up after 3 seconds
-        await self.answer(client, from_command(command))
+        await self.answer(client, from_command(command), context)
 
-    async def on_action(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
+    async def on_action(self, ack: AsyncAck, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         await ack()
+        change = from_workspace_setting(body)
+        if change is not None:
+            async with self.inflight.track():
+                await self.change_workspace(client, change, context.team_id)
+            return
         setting = from_home_setting(body)
         if setting is not None:
             async with self.inflight.track():
-                await self.coach.handle(setting.request)
-                await self.publish_home(client, setting.request.user_id)
+                await self.coach.handle(in_workspace(setting.request, context.team_id))
+                await self.publish_home(client, setting.request.user_id, context.team_id)
             return
         incoming = from_action(body)
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
 
-    async def on_message_shortcut(self, ack: AsyncAck, shortcut: Body, client: AsyncWebClient) -> None:
+    async def on_message_shortcut(
+        self, ack: AsyncAck, shortcut: Body, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
         await ack()  # before the engine, as for /coach
         incoming = from_message_shortcut(shortcut)
         if incoming is not None:
-            await self.answer(client, incoming)
+            await self.answer(client, incoming, context)
 
     async def on_home_opened(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         user = event.get("user")
@@ -185,23 +199,45 @@ class SlackHandlers:
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            await self.publish_home(client, user)
+            await self.publish_home(client, user, context.team_id)
 
-    async def publish_home(self, client: AsyncWebClient, user: str) -> None:
+    async def publish_home(self, client: AsyncWebClient, user: str, team_id: str | None = None) -> None:
+        key = workspace_key(team_id)
         chosen = await self._saved_lang(user)
-        lang = chosen or self.coach.settings.default_lang
+        lang = chosen or await self.coach.default_lang(key)
         try:
             checkins = await self.coach.open_checkins(f"slack:{user}")
         except StoreError:
             checkins = []
-        await client.views_publish(user_id=user, view=home_view(self.coach.kb, lang, chosen, checkins))
+        workspace = None  # the admin section, for workspace admins only
+        if key is not None and await is_workspace_admin(client, user):
+            try:
+                workspace = await self.coach.workspace_settings(key)
+            except StoreError:
+                log.warning("workspace settings unavailable: the Home tab is published without them")
+        env_lang = self.coach.settings.default_lang
+        view = home_view(self.coach.kb, lang, chosen, checkins, workspace=workspace, env_lang=env_lang)
+        await client.views_publish(user_id=user, view=view)
+
+    async def change_workspace(self, client: AsyncWebClient, change: WorkspaceChange, team_id: str | None) -> None:
+        """A change from the Home tab's admin section: made only if Slack says the user is an admin now."""
+        key = workspace_key(team_id)
+        if key is None or not await is_workspace_admin(client, change.user):
+            log.warning("a workspace setting change from someone who is not a workspace admin was ignored")
+        else:
+            try:
+                await self.coach.update_workspace_settings(key, lang=change.lang, admins=change.admins)
+            except StoreError as exc:
+                log.warning("workspace settings not saved: %s", exc)
+        await self.publish_home(client, change.user, team_id)
 
     async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
         """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            target, request = incoming.target, incoming.request
+            target = incoming.target
+            request = in_workspace(incoming.request, context.team_id if context is not None else None)
             if not target.channel and not target.response_url:
                 # A button on the Home tab: the conversation is the DM, so name it before the engine sees it.
                 channel = await open_dm(client, target.dm_user)
@@ -226,7 +262,9 @@ class SlackHandlers:
         incoming = incoming_for(body, context.bot_user_id or "")
         if incoming is None:
             return
-        lang = await self._saved_lang(incoming.request.user_id) or self.coach.settings.default_lang
+        lang = await self._saved_lang(incoming.request.user_id) or await self.coach.default_lang(
+            workspace_key(context.team_id)
+        )
         apology = Reply(kind="error", lang=lang, text=t("error", lang))
         try:
             await deliver(client, incoming.target, render(apology))

@@ -8,10 +8,11 @@ from typing import Any
 
 from adapters.slack.render import Block, actions, bullets, context, escape, header, sections, truncate
 from adapters.slack.translate import HOME_LANG_ACTION
+from adapters.slack.workspace import MAX_ADMINS, WS_ADMINS_ACTION, WS_LANG_ACTION
 from bot.engine.i18n import LANGS, t
 from bot.engine.messages import Choice
 from bot.kb.model import KnowledgeBase
-from bot.store.base import Checkin
+from bot.store.base import Checkin, WorkspaceSettings
 
 HOME_BLOCK_LIMIT = 100
 CHECKINS_SHOWN = 20
@@ -21,9 +22,18 @@ LANG_NAMES = {"en": "English", "es": "Español", "ca": "Català", "fi": "Suomi"}
 
 
 def home_view(
-    kb: KnowledgeBase, lang: str, chosen_lang: str | None, checkins: Sequence[Checkin] = ()
+    kb: KnowledgeBase,
+    lang: str,
+    chosen_lang: str | None,
+    checkins: Sequence[Checkin] = (),
+    workspace: WorkspaceSettings | None = None,
+    env_lang: str = "en",
 ) -> dict[str, Any]:
-    """A ``views.publish`` home view in ``lang``; ``chosen_lang`` is the user's saved preference."""
+    """A ``views.publish`` home view in ``lang``; ``chosen_lang`` is the user's saved preference.
+
+    ``workspace`` (given only to workspace admins) adds the section that changes the workspace's settings;
+    ``env_lang`` is ``COACH_DEFAULT_LANG``, what "automatic" means there.
+    """
     titles = [topic.in_lang(lang).title for topic in kb.topics.values()]
     how = [t("how_mention", lang), t("how_command", lang), t("how_dm", lang)]
     blocks: list[Block] = [
@@ -36,7 +46,7 @@ def home_view(
         {"type": "divider"},
         *sections(bullets(titles, t("topics", lang))),
     ]
-    footer = [_language(lang, chosen_lang)]
+    footer = [*(_workspace(lang, workspace, env_lang) if workspace is not None else []), _language(lang, chosen_lang)]
     buttons = actions([Choice(f"topic:{tid}", title) for tid, title in zip(kb.topics, titles, strict=True)])
     if len(blocks) + len(buttons) + len(footer) <= HOME_BLOCK_LIMIT:
         blocks += buttons  # the list above already names every topic; buttons are a shortcut
@@ -87,3 +97,40 @@ def _language(lang: str, chosen_lang: str | None) -> Block:
             "initial_option": current,
         },
     }
+
+
+def _workspace(lang: str, settings: WorkspaceSettings, env_lang: str) -> list[Block]:
+    """For admins: the workspace's default language and who may see the statistics."""
+    auto = _option(AUTO, t("ws_lang_env", lang, code=env_lang))
+    options = [auto, *(_option(code, LANG_NAMES[code]) for code in LANGS)]
+    current = next((o for o in options if o["value"] == settings.lang), auto)
+    admins: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": WS_ADMINS_ACTION,
+        "placeholder": {"type": "plain_text", "text": t("ws_pick_admins", lang)},
+        "max_selected_items": MAX_ADMINS,
+    }
+    if settings.admins:
+        admins["initial_users"] = list(settings.admins[:MAX_ADMINS])
+    who = ", ".join(f"<@{a}>" for a in settings.admins) if settings.admins else escape(t("ws_admins_none", lang))
+    return [
+        {"type": "divider"},
+        *sections(f"*{escape(t('ws_title', lang))}*"),
+        *context(escape(t("ws_only_admins", lang))),
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"*{escape(t('ws_lang', lang))}:* {escape(current['text']['text'])}"},
+            "accessory": {
+                "type": "static_select",
+                "action_id": WS_LANG_ACTION,
+                "placeholder": {"type": "plain_text", "text": t("lang_pick", lang)},
+                "options": options,
+                "initial_option": current,
+            },
+        },
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": truncate(f"*{escape(t('ws_admins', lang))}:* {who}", 3000)},
+            "accessory": admins,
+        },
+    ]

@@ -36,7 +36,7 @@ from bot.matching.compiled import Compiled, load_compiled
 from bot.matching.matcher import Matcher, MatcherConfig
 from bot.matching.result import MatchResult
 from bot.settings import Settings
-from bot.store.base import Checkin, Conversation, Preferences, Store
+from bot.store.base import Checkin, Conversation, Preferences, Store, WorkspaceSettings
 from bot.store.bounded import bounded
 from bot.text.normalize import clean, tokenize
 
@@ -254,11 +254,61 @@ class Coach:
         )
         return found.topic_id if found is not None and found.topic_id in self.kb.topics else None
 
+    # -- workspace settings -------------------------------------------------------------
+
+    async def workspace_settings(self, workspace_key: str | None) -> WorkspaceSettings:
+        """What the workspace or server chose (the defaults outside one); raises ``StoreError``."""
+        if workspace_key is None:
+            return WorkspaceSettings()
+        return await self.store.get_workspace_settings(workspace_key)
+
+    async def default_lang(self, workspace_key: str | None) -> str:
+        """The language for someone who chose none: the workspace's, else ``COACH_DEFAULT_LANG``. Never raises."""
+        try:
+            return (await self.workspace_settings(workspace_key)).lang or self.settings.default_lang
+        except StoreError:
+            return self.settings.default_lang
+
+    def is_admin(self, request: Request, workspace: WorkspaceSettings) -> bool:
+        """``COACH_ADMINS`` everywhere, plus whoever the workspace or server named, there."""
+        return self.settings.is_admin(request.platform, request.user_id) or request.user_id in workspace.admins
+
+    async def update_workspace_settings(
+        self,
+        workspace_key: str,
+        *,
+        lang: str | None = None,
+        add_admins: tuple[str, ...] = (),
+        remove_admins: tuple[str, ...] = (),
+        admins: tuple[str, ...] | None = None,
+    ) -> WorkspaceSettings:
+        """Change what is given and keep the rest. The adapter has already checked that the caller may.
+
+        ``lang`` is a language code, or "auto" for the environment's default (None: unchanged); ``admins``
+        replaces the list (a Slack multi-select), ``add_admins``/``remove_admins`` edit it (a Discord option).
+        """
+        current = await self.store.get_workspace_settings(workspace_key)
+        new_lang = current.lang
+        if lang is not None and lang.strip().casefold() in AUTOMATIC:
+            new_lang = None
+        elif lang is not None:
+            new_lang = language_code(lang)
+            if new_lang is None:
+                raise ValueError(f"not a language: {lang!r}")
+        listed = list(current.admins if admins is None else dict.fromkeys(admins))
+        listed += [a for a in add_admins if a not in listed]
+        listed = [a for a in listed if a not in remove_admins]
+        updated = WorkspaceSettings(lang=new_lang, admins=tuple(listed))
+        await self.store.set_workspace_settings(workspace_key, updated)
+        log.info("workspace settings changed on %s", workspace_key.partition(":")[0])
+        return updated
+
     # -- the conversation ------------------------------------------------------------
 
     async def _handle(self, request: Request) -> Reply:
         now = self.clock()
         ttl = self.settings.conversation_ttl
+        workspace = await self.workspace_settings(request.workspace_key)
         prefs = await self.store.get_preferences(request.user_key)
         conv = await self.store.get_conversation(request.conversation_key, now, ttl) or Conversation()
         text = request.text or ""
@@ -266,13 +316,13 @@ class Coach:
         pasted = None if request.action or command is not None else self._pasted(request, text)
         # The reply is in the user's language: a client's words do not say what that is.
         own = pasted.own if pasted is not None else text
-        lang, from_text = self._reply_lang(request, own, prefs, conv, is_command=command is not None)
+        lang, from_text = self._reply_lang(request, own, prefs, conv, workspace.lang, is_command=command is not None)
         conv.lang = lang
 
         if request.action:
             reply = await self._action(request, request.action, lang, conv, now)
         elif command is not None:
-            reply = await self._command(request, command, lang, prefs)
+            reply = await self._command(request, command, lang, prefs, workspace)
             if command.name == "forget":
                 return reply
         elif pasted is not None:
@@ -537,7 +587,9 @@ class Coach:
 
     # -- commands -------------------------------------------------------------------
 
-    async def _command(self, request: Request, command: Command, lang: str, prefs: Preferences) -> Reply:
+    async def _command(
+        self, request: Request, command: Command, lang: str, prefs: Preferences, workspace: WorkspaceSettings
+    ) -> Reply:
         if command.name == "help":
             return compose.help_reply(lang, request.is_private)
         if command.name == "topics":
@@ -556,7 +608,7 @@ class Coach:
         if command.name == "forget":
             await self.store.forget_user(request.user_key)
             return compose.message("confirmation", lang, t("forgotten", lang))
-        if not self.settings.is_admin(request.platform, request.user_id):
+        if not self.is_admin(request, workspace):
             return compose.message("error", lang, t("stats_denied", lang))
         return await self._stats(lang)
 
@@ -625,15 +677,28 @@ class Coach:
         return locale_lang(request.locale)
 
     def _reply_lang(
-        self, request: Request, text: str, prefs: Preferences, conv: Conversation, *, is_command: bool
+        self,
+        request: Request,
+        text: str,
+        prefs: Preferences,
+        conv: Conversation,
+        workspace_lang: str | None,
+        *,
+        is_command: bool,
     ) -> tuple[str, bool]:
-        """The message's own language when it says enough (True: detected from the text); else what we know."""
+        """The message's own language when it says enough (True: detected from the text); else what we know.
+
+        In order: the user's own choice (or the conversation's language), the workspace's or server's choice
+        (``workspace_lang``: an admin chose it, so it wins over a client locale nobody chose), the client's
+        locale, the language the short text looks like, ``COACH_DEFAULT_LANG``.
+        """
         tokens = tokenize(clean(text[: self.settings.max_message_chars]))
         guess = None if is_command else self.matcher.detector.detect(tokens).lang
         if guess is not None and len(tokens) >= 3:
             return guess, True
         remembered = prefs.lang or (conv.lang if conv.topic_id or conv.stage != "idle" else None)
-        return remembered or self._locale_lang(request) or guess or self.settings.default_lang, False
+        fallback = self._locale_lang(request) or guess or self.settings.default_lang
+        return remembered or workspace_lang or fallback, False
 
     def answer_without_memory(self, request: Request, notice: str = "", lang: str | None = None) -> Reply:
         """A one-off answer that touches no store (``coach ask``, or the store is down).

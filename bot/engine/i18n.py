@@ -445,6 +445,61 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": "Entesos. Aquí tens el missatge amb les teves dades:",
         "fi": "Selvä. Tässä viesti sinun tiedoillasi:",
     },
+    "ws_title": {
+        "en": "Settings for everyone here",
+        "es": "Ajustes para todos aquí",
+        "ca": "Configuració per a tothom aquí",
+        "fi": "Asetukset kaikille täällä",
+    },
+    "ws_only_admins": {
+        "en": "Only admins see this. The language applies to members who haven't chosen their own.",
+        "es": "Solo lo ven los administradores. El idioma se aplica a quien no haya elegido el suyo.",
+        "ca": "Només ho veuen els administradors. La llengua s'aplica a qui no n'hagi triat cap.",
+        "fi": "Vain ylläpitäjät näkevät tämän. Kieli koskee jäseniä, jotka eivät ole valinneet omaansa.",
+    },
+    "ws_lang": {"en": "Default language", "es": "Idioma por defecto", "ca": "Llengua per defecte", "fi": "Oletuskieli"},
+    "ws_lang_env": {
+        "en": "the bot's default ({code})",
+        "es": "el del bot ({code})",
+        "ca": "la del bot ({code})",
+        "fi": "botin oletus ({code})",
+    },
+    "ws_admins": {
+        "en": "Who can see the statistics",
+        "es": "Quién puede ver las estadísticas",
+        "ca": "Qui pot veure les estadístiques",
+        "fi": "Kuka näkee tilastot",
+    },
+    "ws_admins_none": {
+        "en": "nobody here (only the bot's operators)",
+        "es": "nadie aquí (solo quienes gestionan el bot)",
+        "ca": "ningú d'aquí (només qui gestiona el bot)",
+        "fi": "ei kukaan täällä (vain botin ylläpitäjät)",
+    },
+    "ws_pick_admins": {
+        "en": "Choose people",
+        "es": "Elige personas",
+        "ca": "Tria persones",
+        "fi": "Valitse henkilöt",
+    },
+    "ws_saved": {
+        "en": "Saved: these settings now apply to everyone here.",
+        "es": "Guardado: estos ajustes ya se aplican a todos aquí.",
+        "ca": "Desat: aquesta configuració ja s'aplica a tothom aquí.",
+        "fi": "Tallennettu: asetukset koskevat nyt kaikkia täällä.",
+    },
+    "ws_denied_discord": {
+        "en": "Only members who can manage this server can change its settings.",
+        "es": "Solo quien puede gestionar este servidor puede cambiar sus ajustes.",
+        "ca": "Només qui pot gestionar aquest servidor en pot canviar la configuració.",
+        "fi": "Vain palvelimen hallintaoikeuden omaavat voivat muuttaa sen asetuksia.",
+    },
+    "ws_not_in_server": {
+        "en": "Settings belong to a server where I am installed: use this command there.",
+        "es": "Los ajustes son de un servidor donde estoy instalado: usa este comando allí.",
+        "ca": "La configuració és d'un servidor on estic instal·lat: fes servir l'ordre allà.",
+        "fi": "Asetukset kuuluvat palvelimelle, jolle minut on asennettu: käytä komentoa siellä.",
+    },
 }
 
 

@@ -18,6 +18,8 @@ class Request:
     (the command's name, e.g. "coach"); its argument text is in ``text``.
     ``client_words`` says ``text`` is a message the client wrote, brought by the
     user ("Coach me on this message"), never a command or the user's own words.
+    ``workspace_id`` is the Slack workspace (team) or Discord server (guild) it happened in, whose
+    settings apply; None in a DM outside any server and in the terminal.
     """
 
     platform: Platform
@@ -29,10 +31,15 @@ class Request:
     command: str | None = None
     action: str | None = None
     client_words: bool = False
+    workspace_id: str | None = None
 
     @property
     def user_key(self) -> str:
         return f"{self.platform}:{self.user_id}"
+
+    @property
+    def workspace_key(self) -> str | None:
+        return f"{self.platform}:{self.workspace_id}" if self.workspace_id else None
 
     @property
     def conversation_key(self) -> str:

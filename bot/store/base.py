@@ -52,6 +52,41 @@ class Preferences:
 
 
 @dataclass(frozen=True)
+class WorkspaceSettings:
+    """What a Slack workspace's admins or a Discord server's managers chose for everyone in it.
+
+    ``lang`` is the language for members who chose none (None: ``COACH_DEFAULT_LANG``); ``admins`` are the
+    user ids who may see the statistics there, besides ``COACH_ADMINS``. The defaults mean "not set".
+    """
+
+    lang: str | None = None
+    admins: tuple[str, ...] = ()
+
+    @property
+    def is_default(self) -> bool:
+        return self.lang is None and not self.admins
+
+
+def workspace_settings_to_json(settings: WorkspaceSettings) -> str:
+    return json.dumps({"lang": settings.lang, "admins": list(settings.admins)}, separators=(",", ":"))
+
+
+def workspace_settings_from_json(data: str) -> WorkspaceSettings:
+    """The stored settings; anything unreadable counts as not set (the environment's defaults apply)."""
+    try:
+        raw: Any = json.loads(data)
+    except ValueError:
+        return WorkspaceSettings()
+    if not isinstance(raw, dict):
+        return WorkspaceSettings()
+    lang, admins = raw.get("lang"), raw.get("admins")
+    return WorkspaceSettings(
+        lang=lang if isinstance(lang, str) else None,
+        admins=tuple(a for a in admins if isinstance(a, str)) if isinstance(admins, list) else (),
+    )
+
+
+@dataclass(frozen=True)
 class Checkin:
     id: str
     user_key: str
@@ -100,6 +135,12 @@ class Store(Protocol):
     async def get_preferences(self, user_key: str) -> Preferences: ...
 
     async def set_preferences(self, user_key: str, preferences: Preferences) -> None: ...
+
+    async def get_workspace_settings(self, workspace_key: str) -> WorkspaceSettings:
+        """The settings of a workspace or server (``slack:T1``, ``discord:123``); the defaults when none are set."""
+
+    async def set_workspace_settings(self, workspace_key: str, settings: WorkspaceSettings) -> None:
+        """Replace them; settings equal to the defaults delete the record."""
 
     async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None: ...
 

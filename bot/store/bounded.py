@@ -16,7 +16,16 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from bot.errors import StoreError
-from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, Store, TopicStats
+from bot.store.base import (
+    Checkin,
+    Conversation,
+    FeedbackKind,
+    Outcome,
+    Preferences,
+    Store,
+    TopicStats,
+    WorkspaceSettings,
+)
 
 T = TypeVar("T")
 
@@ -48,6 +57,12 @@ class BoundedStore:
 
     async def set_preferences(self, user_key: str, preferences: Preferences) -> None:
         await self._bounded("set_preferences", self.inner.set_preferences(user_key, preferences))
+
+    async def get_workspace_settings(self, workspace_key: str) -> WorkspaceSettings:
+        return await self._bounded("get_workspace_settings", self.inner.get_workspace_settings(workspace_key))
+
+    async def set_workspace_settings(self, workspace_key: str, settings: WorkspaceSettings) -> None:
+        await self._bounded("set_workspace_settings", self.inner.set_workspace_settings(workspace_key, settings))
 
     async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None:
         await self._bounded("record_feedback", self.inner.record_feedback(topic_id, kind, user_key))

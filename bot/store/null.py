@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from bot.errors import StoreError
-from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats
+from bot.store.base import Checkin, Conversation, FeedbackKind, Outcome, Preferences, TopicStats, WorkspaceSettings
 
 
 class NullStore:
@@ -29,6 +29,12 @@ class NullStore:
         self._none()
 
     async def set_preferences(self, user_key: str, preferences: Preferences) -> None:
+        self._none()
+
+    async def get_workspace_settings(self, workspace_key: str) -> WorkspaceSettings:
+        self._none()
+
+    async def set_workspace_settings(self, workspace_key: str, settings: WorkspaceSettings) -> None:
         self._none()
 
     async def record_feedback(self, topic_id: str, kind: FeedbackKind, user_key: str | None) -> None:

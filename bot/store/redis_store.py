@@ -20,6 +20,9 @@ Key layout (``P`` is the prefix, ``coach:`` by default; user and conversation ke
     The set expires no earlier than the longest-lived conversation it lists.
 ``P prefs:<user>`` (string)
     The ``Preferences`` as JSON (kept even when ``lang`` is None, as SQLite keeps the row).
+``P workspace:<workspace>`` (string)
+    A workspace's or server's ``WorkspaceSettings`` as JSON (``workspace:slack:T1``); deleted when they are
+    set back to the defaults.
 ``P stat-topics`` (set) and ``P stats:<topic>`` (hash)
     Aggregate counters: every topic ever counted, and per topic one ``HINCRBY`` counter per
     feedback kind and outcome. They hold no user, so they survive ``forget_user``.
@@ -77,8 +80,11 @@ from bot.store.base import (
     Outcome,
     Preferences,
     TopicStats,
+    WorkspaceSettings,
     conversation_from_json,
     conversation_to_json,
+    workspace_settings_from_json,
+    workspace_settings_to_json,
 )
 
 DEFAULT_TIMEOUT = 2.0
@@ -388,6 +394,21 @@ class RedisStore:
     async def set_preferences(self, user_key: str, preferences: Preferences) -> None:
         with self._translate("saving preferences"):
             await self._client.set(self._key("prefs", user_key), json.dumps({"lang": preferences.lang}))
+
+    # -- workspace settings ---------------------------------------------------------------
+
+    async def get_workspace_settings(self, workspace_key: str) -> WorkspaceSettings:
+        with self._translate("reading workspace settings"):
+            raw = await self._client.get(self._key("workspace", workspace_key))
+        return WorkspaceSettings() if raw is None else workspace_settings_from_json(_text(raw))
+
+    async def set_workspace_settings(self, workspace_key: str, settings: WorkspaceSettings) -> None:
+        key = self._key("workspace", workspace_key)
+        with self._translate("saving workspace settings"):
+            if settings.is_default:
+                await self._client.delete(key)
+            else:
+                await self._client.set(key, workspace_settings_to_json(settings))
 
     # -- feedback, outcomes, stats --------------------------------------------------------
 

@@ -28,8 +28,11 @@ from bot.store.base import (
     Outcome,
     Preferences,
     TopicStats,
+    WorkspaceSettings,
     conversation_from_json,
     conversation_to_json,
+    workspace_settings_from_json,
+    workspace_settings_to_json,
 )
 
 T = TypeVar("T")
@@ -79,6 +82,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE events (event_id TEXT PRIMARY KEY, expires_at REAL NOT NULL)",
         "CREATE INDEX events_expiry ON events (expires_at)",
     ),
+    ("CREATE TABLE workspace_settings (workspace_key TEXT PRIMARY KEY, data TEXT NOT NULL)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -318,6 +322,33 @@ class SqliteStore:
                     " ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang",
                     (user_key, preferences.lang),
                 )
+
+        await self._run(work)
+
+    # -- workspace settings ---------------------------------------------------------------
+
+    async def get_workspace_settings(self, workspace_key: str) -> WorkspaceSettings:
+        def work(conn: sqlite3.Connection) -> WorkspaceSettings:
+            row = conn.execute(
+                "SELECT data FROM workspace_settings WHERE workspace_key = ?", (workspace_key,)
+            ).fetchone()
+            return WorkspaceSettings() if row is None else workspace_settings_from_json(row[0])
+
+        return await self._run(work)
+
+    async def set_workspace_settings(self, workspace_key: str, settings: WorkspaceSettings) -> None:
+        data = workspace_settings_to_json(settings)
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                if settings.is_default:
+                    conn.execute("DELETE FROM workspace_settings WHERE workspace_key = ?", (workspace_key,))
+                else:
+                    conn.execute(
+                        "INSERT INTO workspace_settings (workspace_key, data) VALUES (?, ?)"
+                        " ON CONFLICT (workspace_key) DO UPDATE SET data = excluded.data",
+                        (workspace_key, data),
+                    )
 
         await self._run(work)
 

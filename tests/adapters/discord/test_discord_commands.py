@@ -245,7 +245,9 @@ async def test_sync_guild_syncs_localised_commands_to_that_guild_at_setup(
 
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    group, menu = put.body
+    by_name = {command["name"]: command for command in put.body}
+    assert set(by_name) == {"coach", "coach-settings", "Coach me on this"}
+    group, menu = by_name["coach"], by_name["Coach me on this"]
     assert group["name"] == "coach"
     assert (menu["name"], menu["type"]) == ("Coach me on this", 3)  # a message context menu
     assert menu["name_localizations"] == {

@@ -100,7 +100,7 @@ def test_invite_url_without_a_usable_id_is_a_config_error(settings: Settings, cl
 async def test_sync_pushes_the_commands_globally_over_rest_only(api: FakeDiscord, coach: Coach) -> None:
     names = await _sync(create_client(coach, Settings()), TOKEN)
 
-    assert names == ["coach", "Coach me on this"]
+    assert names == ["coach", "coach-settings", "Coach me on this"]
     (put,) = api.calls("PUT", r"/commands$")
     assert put.path == f"/applications/{APP_ID}/commands"
     assert not api.calls("GET", r"^/gateway")  # logged in over REST, never connected to the gateway
@@ -285,6 +285,10 @@ async def test_commands_are_installable_to_servers_and_accounts_and_usable_in_an
 ) -> None:
     await _sync(create_client(coach, Settings()), TOKEN)
     (put,) = api.calls("PUT", r"/commands$")
-    for command in put.body:
+    everywhere = [c for c in put.body if c["name"] != "coach-settings"]
+    assert [c["name"] for c in everywhere] == ["coach", "Coach me on this"]
+    for command in everywhere:
         assert sorted(command["integration_types"]) == [0, 1], command["name"]  # guild install, user install
         assert sorted(command["contexts"]) == [0, 1, 2], command["name"]  # servers, the bot's DM, other DMs
+    [settings] = [c for c in put.body if c["name"] == "coach-settings"]
+    assert (settings["integration_types"], settings["contexts"]) == ([0], [0]), "a server's, where the bot is"

@@ -51,6 +51,7 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     locales: dict[str, str] = field(default_factory=dict)  # users.info's locale per user (else "en-US")
     assistant_threads: set[tuple[str, str]] = field(default_factory=set)  # (channel, thread_ts) of split-view threads
+    workspace_admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -114,7 +115,9 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            pass
+        elif request.content_type == "application/json":
             args.update(await request.json())
         else:
             args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
@@ -157,8 +160,21 @@ class FakeSlack:
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', 'X')}"}}
         if method == "users.info":
-            user = str(args.get("user", ""))
-            profile: dict[str, Any] = {"id": user, "team_id": TEAM, "name": user.lower(), "is_bot": False}
+            user = str(args.get("user") or "")
+            if not user.startswith(("U", "W")):
+                return {"ok": False, "error": "user_not_found"}
+            profile: dict[str, Any] = {
+                "id": user,
+                "team_id": TEAM,
+                "name": user.lower(),
+                "deleted": False,
+                "is_bot": False,
+                "is_admin": user in self.workspace_admins,
+                "is_owner": False,
+                "is_primary_owner": False,
+                "is_restricted": False,
+                "is_ultra_restricted": False,
+            }
             if str(args.get("include_locale")).lower() in ("1", "true"):
                 profile["locale"] = self.locales.get(user, "en-US")
             return {"ok": True, "user": profile}

@@ -125,6 +125,30 @@ async def test_fresh_file_gets_current_schema_and_reopen_keeps_data(db_path: Pat
         await again.close()
 
 
+async def test_a_version_1_database_is_upgraded_in_place_for_workspace_settings(db_path: Path) -> None:
+    """A database the previous release wrote keeps its data and gains the workspace settings table."""
+    from bot.store.base import WorkspaceSettings
+    from bot.store.sqlite import MIGRATIONS
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("INSERT INTO preferences (user_key, lang) VALUES ('slack:U1', 'fi')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    s = SqliteStore(db_path)
+    try:
+        assert user_version(db_path) == SCHEMA_VERSION == 2
+        assert await s.get_preferences("slack:U1") == Preferences(lang="fi")
+        await s.set_workspace_settings("slack:T1", WorkspaceSettings(lang="es"))
+        assert await s.get_workspace_settings("slack:T1") == WorkspaceSettings(lang="es")
+    finally:
+        await s.close()
+
+
 async def test_newer_schema_is_refused(db_path: Path) -> None:
     s = SqliteStore(db_path)
     await s.set_preferences("u", Preferences(lang="es"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError
-from bot.store.base import Conversation, Preferences, Store, TopicStats
+from bot.store.base import Conversation, Preferences, Store, TopicStats, WorkspaceSettings
 from bot.store.sqlite import SqliteStore
 from tests.bot.store.factories import checkin
 
@@ -233,3 +233,43 @@ async def test_an_event_claim_is_a_lease_until_finished_or_released(store: Store
     assert await store.claim_event("evt-failed", ttl=60)
     await store.release_event("evt-failed")
     assert await twin.claim_event("evt-failed", ttl=60)
+
+
+async def test_workspace_settings_are_kept_per_workspace_and_shared_by_replicas(store: Store, twin: Store) -> None:
+    assert await store.get_workspace_settings("slack:T1") == WorkspaceSettings()
+    chosen = WorkspaceSettings(lang="ca", admins=("U7", "U8"))
+    await store.set_workspace_settings("slack:T1", chosen)
+    await store.set_workspace_settings("discord:42", WorkspaceSettings(admins=("99",)))
+
+    assert await twin.get_workspace_settings("slack:T1") == chosen
+    assert await twin.get_workspace_settings("discord:42") == WorkspaceSettings(admins=("99",))
+    assert await twin.get_workspace_settings("slack:T2") == WorkspaceSettings(), "another workspace"
+
+    await twin.set_workspace_settings("slack:T1", WorkspaceSettings(lang="fi"))
+    assert await store.get_workspace_settings("slack:T1") == WorkspaceSettings(lang="fi"), "replaced, not merged"
+
+
+async def test_workspace_settings_back_to_the_defaults_leave_nothing_stored(
+    kind: str, store: Store, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    await store.set_workspace_settings("slack:T1", WorkspaceSettings(lang="es", admins=("U1",)))
+    await store.set_workspace_settings("slack:T1", WorkspaceSettings())
+    assert await store.get_workspace_settings("slack:T1") == WorkspaceSettings()
+    if kind == "sqlite":
+        assert isinstance(store, SqliteStore)
+        import sqlite3
+
+        with sqlite3.connect(store.path) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM workspace_settings").fetchone() == (0,)
+    else:
+        from bot.store.redis_store import RedisStore
+
+        assert isinstance(store, RedisStore)
+        assert await store._client.keys("coach:workspace:*") == []
+
+
+async def test_forgetting_a_user_leaves_the_workspace_settings_alone(store: Store) -> None:
+    """They are the workspace's, chosen by its admins: one member's forget does not change them."""
+    await store.set_workspace_settings("slack:T1", WorkspaceSettings(lang="es", admins=("U1",)))
+    await store.forget_user("slack:U1")
+    assert await store.get_workspace_settings("slack:T1") == WorkspaceSettings(lang="es", admins=("U1",))
