@@ -60,5 +60,6 @@ class Unpacker:
     def table(self, name: str) -> dict[str, Any]:
         keys = self.strings(f"{name}.keys")
         values = self.arrays[f"{name}.values"]
-        converted = [tuple(v) for v in values.tolist()] if values.ndim == 2 else values.tolist()
-        return dict(zip(keys, converted, strict=True))
+        if values.ndim == 2:  # rows of numbers become tuples (zip builds them in C)
+            return dict(zip(keys, zip(*values.T.tolist(), strict=True), strict=True))
+        return dict(zip(keys, values.tolist(), strict=True))
