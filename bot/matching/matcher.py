@@ -130,6 +130,8 @@ class Matcher:
         self.index = index or build_index(kb)
         self.detector = detector or LanguageDetector(self.index.language_corpus)
         self.model = model if model is not None or not train_model else train(kb, self.index.stemmers)
+        if self.model is not None and self.model.topic_ids != self.index.topic_ids:
+            raise ValueError("the situation model was trained on other topics than the index holds")
         self._corrections: dict[tuple[str, str], str | None] = {}
         # A message that is just a situation's name ("late payment", a title in any language) means that one.
         self._names = {

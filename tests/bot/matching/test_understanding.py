@@ -132,3 +132,12 @@ def test_a_narrower_topic_counts_for_the_one_it_refines(matcher: Matcher, real_k
     case = Case(message, "en", tuple(refines[narrower]))
     assert evaluate(matcher, [case]).top1 == 0, "without the map, the broader label does not match"
     assert evaluate(matcher, [case], refines=refines).top1 == 1
+
+
+def test_a_model_trained_on_other_topics_is_refused(real_compiled: Compiled) -> None:
+    from dataclasses import replace
+
+    assert real_compiled.model is not None
+    shuffled = replace(real_compiled.model, topic_ids=list(reversed(real_compiled.model.topic_ids)))
+    with pytest.raises(ValueError, match="other topics"):
+        Matcher(real_compiled.kb, index=real_compiled.index, detector=real_compiled.detector, model=shuffled)
