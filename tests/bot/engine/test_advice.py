@@ -77,7 +77,15 @@ async def test_details_given_for_the_same_client_are_kept(coach: Coach) -> None:
 
 def test_every_escalating_topic_has_a_next_stage_in_every_language(real_kb: KnowledgeBase) -> None:
     escalating = [t for t in real_kb.topics.values() if t.escalates]
-    assert {"late-payment", "legal-threat", "bad-reviews-slander"} <= {t.id for t in escalating}
+    assert {
+        "late-payment",
+        "legal-threat",
+        "bad-reviews-slander",
+        "scope-creep",
+        "refund-demand",
+        "out-of-hours-demands",
+        "abusive-client",
+    } <= {t.id for t in escalating}
     for topic in escalating:
         for lang in ("en", "es", "ca", "fi"):
             stage = topic.in_lang(lang).next_stage
@@ -96,6 +104,38 @@ async def test_what_if_they_still_refuse_reaches_the_next_stage(coach: Coach) ->
     assert not reply.script[0].lower().count("quick reminder")
     reply = await chat.ask("and what if that doesn't work either?")
     assert reply.kind == "clarify" and all(o.id.startswith("topic:") for o in reply.options)
+
+
+STILL_REFUSE = {"en": "what if they still refuse?", "es": "¿y si sigue negándose?"}
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "lang", "situation"),
+    [
+        ("scope-creep", "en", "client keeps adding extra pages that weren't in the quote"),
+        ("refund-demand", "en", "client demanding a full refund for the logo I delivered"),
+        ("out-of-hours-demands", "en", "client keeps texting me at 11pm and on weekends"),
+        ("abusive-client", "en", "my client is yelling at me and calling me an idiot"),
+        ("scope-creep", "es", "el cliente no para de pedirme páginas extra que no estaban en el presupuesto"),
+        ("refund-demand", "es", "el cliente me exige que le devuelva todo el dinero del logo"),
+        ("out-of-hours-demands", "es", "el cliente me escribe por WhatsApp a medianoche y los fines de semana"),
+        ("abusive-client", "es", "mi cliente me grita y me insulta por teléfono"),
+    ],
+)
+async def test_each_new_escalating_topic_reaches_its_next_stage(
+    coach: Coach, topic_id: str, lang: str, situation: str
+) -> None:
+    topic = coach.kb.topics[topic_id]
+    assert topic.escalates
+    chat = Conversation(coach)
+    first = await chat.ask(situation)
+    assert first.topic_ids == (topic_id,) and first.lang == lang
+    assert f"part:{topic_id}:next_stage" in [o.id for o in first.options], "the option button reaches it too"
+    reply = await chat.ask(STILL_REFUSE[lang])
+    stage = topic.in_lang(lang).next_stage
+    assert stage is not None
+    assert reply.kind == "advice" and reply.topic_ids == (topic_id,)
+    assert reply.title == stage.title and reply.steps == stage.steps and reply.steps != first.steps
 
 
 async def test_the_option_button_reaches_the_next_stage_in_finnish(coach: Coach) -> None:
