@@ -99,10 +99,11 @@ def fingerprint(builtin: Path, extra_dirs: Sequence[Path]) -> str:
 def is_compiled(extra_dirs: Sequence[Path] = (), builtin: Path | None = None) -> bool:
     """Whether the cache holds the current compiled knowledge (so loading it is quick)."""
     where = cache_dir()
-    if where is None:
-        return False
-    path = where / f"{fingerprint(builtin or default_knowledge_dir(), extra_dirs)}{SUFFIX}"
-    return path.is_file()
+    return where is not None and _cache_path(where, builtin or default_knowledge_dir(), extra_dirs).is_file()
+
+
+def _cache_path(where: Path, builtin: Path, extra_dirs: Sequence[Path]) -> Path:
+    return where / f"{fingerprint(builtin, extra_dirs)}{SUFFIX}"
 
 
 def compile_knowledge(extra_dirs: Sequence[Path] = (), builtin: Path | None = None) -> Compiled:
@@ -116,7 +117,7 @@ def load_compiled(extra_dirs: Sequence[Path] = (), builtin: Path | None = None) 
     """The validated knowledge with its index, language model and classifier, from the cache when it is current."""
     builtin = builtin or default_knowledge_dir()
     where = _usable_dir(cache_dir())
-    path = where / f"{fingerprint(builtin, extra_dirs)}{SUFFIX}" if where else None
+    path = _cache_path(where, builtin, extra_dirs) if where else None
     if path is not None and path.is_file():
         if _owned(path):
             try:

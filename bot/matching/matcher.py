@@ -132,7 +132,7 @@ class Matcher:
         self.model = model if model is not None or not train_model else train(kb, self.index.stemmers)
         if self.model is not None and self.model.topic_ids != self.index.topic_ids:
             raise ValueError("the situation model was trained on other topics than the index holds")
-        self._corrections: dict[tuple[str, str], str | None] = {}
+        self._corrections: dict[tuple[str, str, bool], str | None] = {}
         # A message that is just a situation's name ("late payment", a title in any language) means that one.
         self._names = {
             " ".join(tokenize(clean(name))): tid
@@ -266,12 +266,17 @@ class Matcher:
         known = self._correct_word(word, index)
         return index.surface_stem[known] if known is not None else None
 
-    def _correct_word(self, word: str, index: LangIndex) -> str | None:
-        """The known word this one is a typo of: one edit (a transposition counts as one) away."""
-        key = (index.lang, word)
+    def _correct_word(self, word: str, index: LangIndex, *, not_itself: bool = False) -> str | None:
+        """The known word this one is a typo of: one edit (a transposition counts as one) away.
+
+        ``not_itself`` looks past the word itself when it is known (some phrasings carry a typo on purpose).
+        """
+        key = (index.lang, word, not_itself)
         if key in self._corrections:
             return self._corrections[key]
         choices = index.typo_candidates.get(len(word))
+        if not_itself and choices:
+            choices = [w for w in choices if w != word]
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1) if choices else None
         known = str(found[0]) if found else None
         if len(self._corrections) < CORRECTION_CACHE:
@@ -287,9 +292,7 @@ class Matcher:
             folded = fold_accents(word)
             known = self._correct_word(folded, index)
             if known == folded:  # a misspelling some phrasing carries on purpose: find the word it stands for
-                choices = [w for w in index.typo_candidates.get(len(folded), ()) if w != folded]
-                found = process.extractOne(folded, choices, scorer=OSA.distance, score_cutoff=1) if choices else None
-                known = str(found[0]) if found else None
+                known = self._correct_word(folded, index, not_itself=True)
             return known
 
         return fix

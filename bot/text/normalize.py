@@ -41,14 +41,6 @@ class Stemmers:
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in STEMMER_NAMES.items()}
         self._cache: dict[tuple[str, str], str] = {}
 
-    def __getstate__(self) -> dict[str, dict[tuple[str, str], str]]:
-        # The stemmers are C objects (PyStemmer) that cannot be pickled; the cache can.
-        return {"cache": self._cache}
-
-    def __setstate__(self, state: dict[str, dict[tuple[str, str], str]]) -> None:
-        self.__init__()  # type: ignore[misc]
-        self._cache = state["cache"]
-
     def stem(self, lang: str, word: str) -> str:
         key = (lang, word)
         hit = self._cache.get(key)
