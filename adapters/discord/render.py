@@ -59,7 +59,16 @@ def render(reply: Reply, *, allow_share: bool) -> list[Outbound]:
 
 def _is_simple(reply: Reply) -> bool:
     """A confirmation, an error, a question: plain text reads better than an embed."""
-    structured = (reply.steps, reply.script, reply.avoid, reply.more, reply.plan, reply.items, reply.sources)
+    structured = (
+        reply.steps,
+        reply.script,
+        reply.call_outline,
+        reply.avoid,
+        reply.more,
+        reply.plan,
+        reply.items,
+        reply.sources,
+    )
     return not reply.title and not reply.disclaimer and not any(structured)
 
 
@@ -98,6 +107,7 @@ def _embed_messages(reply: Reply) -> list[Outbound]:
         pack.section(f"{index}. {item.title}", lines)
     pack.section(t("steps", lang), [f"{n}. {step}" for n, step in enumerate(reply.steps, 1)])
     pack.section(t("script", lang), [_quote(message) for message in reply.script], "\n\n")
+    pack.section(t("call_outline", lang), [f"• {point}" for point in reply.call_outline])
     pack.section(t("avoid", lang), [f"• {item}" for item in reply.avoid])
     pack.section(t("more", lang), list(reply.more), "\n\n")
     if reply.question and reply.question != reply.text:

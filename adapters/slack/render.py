@@ -181,6 +181,8 @@ def reply_blocks(reply: Reply) -> list[Block]:
         blocks += sections(_numbered(reply.steps, t("steps", lang)))
     if reply.script:
         blocks += sections(_quoted(reply.script, t("script", lang)))
+    if reply.call_outline:
+        blocks += sections(bullets(reply.call_outline, t("call_outline", lang)))
     if reply.avoid:
         blocks += sections(bullets(reply.avoid, t("avoid", lang)))
     if reply.more:

@@ -85,6 +85,7 @@ def advice(
         summary=entry.summary,
         steps=steps,
         script=tuple(fill(m, details, lang, entry.fill_in) for m in entry.say_this) if full else (),
+        call_outline=tuple(fill(p, details, lang, entry.fill_in) for p in entry.call_outline) if full else (),
         avoid=entry.avoid if full else (),
         sources=citations(kb, topic),
         disclaimer=t("disclaimer", lang) if topic.legal else "",
@@ -119,6 +120,14 @@ def part(kb: KnowledgeBase, topic: Topic, lang: str, name: str, details: Mapping
             text=t("script_intro", lang),
             script=script,
             notice=notice,
+            options=(*follow_up_choices(kb, topic, lang), *base.options),
+        )
+    if name == "call_outline" and entry.call_outline:
+        return replace(
+            base,
+            text=t("call_intro", lang),
+            call_outline=tuple(fill(p, details, lang, entry.fill_in) for p in entry.call_outline),
+            notice=_fill_notice(entry.call_outline, details, lang, entry.fill_in),
             options=(*follow_up_choices(kb, topic, lang), *base.options),
         )
     if name == "more":

@@ -17,6 +17,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "steps": {"en": "What to do", "es": "Qué hacer", "ca": "Què fer", "fi": "Mitä tehdä"},
     "script": {"en": "What to say", "es": "Qué decir", "ca": "Què dir", "fi": "Mitä sanoa"},
     "avoid": {"en": "Avoid", "es": "Evita", "ca": "Evita", "fi": "Vältä"},
+    "call_outline": {
+        "en": "If you tell them on a call: talking points (not a script to read out)",
+        "es": "Si se lo dices por teléfono: puntos para la llamada (no un guion para leer)",
+        "ca": "Si li ho dius per telèfon: punts per a la trucada (no un guió per llegir)",
+        "fi": "Jos kerrot puhelimessa: puhelun runko (ei luettava käsikirjoitus)",
+    },
     "options": {"en": "You can go on with", "es": "Puedes seguir con", "ca": "Pots continuar amb", "fi": "Voit jatkaa"},
     "next_stage_intro": {
         "en": "If the first steps didn't work, this is the next stage:",
@@ -159,6 +165,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": 'Dime los detalles (p. ej. "el cliente es Acme, 1200 EUR, 45 días de retraso") y los completo.',
         "ca": 'Digues-me els detalls (p. ex. "el client és Acme, 1200 EUR, 45 dies de retard") i els completo.',
         "fi": 'Kerro yksityiskohdat (esim. "asiakas on Acme, 1200 EUR, 45 päivää myöhässä"), niin täydennän ne.',
+    },
+    "call_intro": {
+        "en": "Before the call, jot these points down in your own words; keep to them and then listen:",
+        "es": "Antes de llamar, anota estos puntos con tus palabras; cíñete a ellos y luego escucha:",
+        "ca": "Abans de trucar, apunta aquests punts amb les teves paraules; cenyeix-t'hi i després escolta:",
+        "fi": "Kirjoita nämä kohdat ennen puhelua omin sanoin muistiin, pysy niissä ja kuuntele sitten:",
     },
     "more_intro": {"en": "Going deeper:", "es": "Más a fondo:", "ca": "Més a fons:", "fi": "Syvemmälle:"},
     "still_intro": {
@@ -593,4 +605,3 @@ def count(unit: Unit, n: int, lang: str) -> str:
     locale = _locale(lang)
     text = forms.get(locale.plural_form(n), forms["other"])
     return text.format(n=format_decimal(n, locale=locale))
-

@@ -80,6 +80,7 @@ class Reply:
     summary: str = ""
     steps: tuple[str, ...] = ()
     script: tuple[str, ...] = ()
+    call_outline: tuple[str, ...] = ()  # talking points for a call, shown as a list, never as a message to paste
     avoid: tuple[str, ...] = ()
     more: tuple[str, ...] = ()
     plan: tuple[PlanItem, ...] = ()

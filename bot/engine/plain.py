@@ -116,6 +116,11 @@ def plain_sections(
                 lines.append("")
             lines.extend(style.quote(line) for line in wrap(message, width, "  | ", "  | "))
         add("script", lines)
+    if reply.call_outline:
+        lines = heading("call_outline")
+        for point in reply.call_outline:
+            lines.extend(wrap(point, width, "   ", " - "))
+        add("call_outline", lines)
     if reply.avoid:
         lines = heading("avoid")
         for item in reply.avoid:

@@ -39,6 +39,7 @@ def topic_to_dict(topic: Topic) -> dict[str, Any]:
                     "steps": list(a.next_stage.steps),
                     "say_this": list(a.next_stage.say_this),
                 },
+                "call_outline": list(a.call_outline),
                 "fill_in": dict(a.fill_in),
             }
             for lang, a in topic.advice.items()

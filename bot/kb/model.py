@@ -9,7 +9,7 @@ from typing import Literal
 
 Lang = Literal["en", "es", "ca", "fi"]
 LANGS: tuple[Lang, ...] = ("en", "es", "ca", "fi")
-PARTS: tuple[str, ...] = ("summary", "steps", "say_this", "avoid", "more", "next_stage")
+PARTS: tuple[str, ...] = ("summary", "steps", "say_this", "avoid", "more", "next_stage", "call_outline")
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "client_name",
@@ -72,6 +72,8 @@ class Advice:
     keywords: tuple[str, ...]
     follow_up: FollowUp
     next_stage: Stage | None = None
+    # Talking points for saying it on a call rather than in writing (a call is not an e-mail); empty for most topics.
+    call_outline: tuple[str, ...] = ()
     # Topic-specific ``{placeholders}`` (a fact only the user knows) -> how to name it in this language.
     fill_in: Mapping[str, str] = field(default_factory=dict)
 

@@ -32,6 +32,7 @@ def _advice(raw: dict[str, Any]) -> Advice:
         keywords=tuple(raw["keywords"]),
         follow_up=FollowUp(follow["question"], tuple(Option(**o) for o in follow["options"])),
         next_stage=_stage(raw.get("next_stage")),
+        call_outline=tuple(raw.get("call_outline", ())),
         fill_in=dict(raw.get("fill_in", {})),
     )
 

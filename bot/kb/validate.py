@@ -41,6 +41,7 @@ ADVICE_KEYS = {
     "keywords",
     "follow_up",
     "next_stage",
+    "call_outline",
     "fill_in",
 }
 STAGE_KEYS = {"title", "summary", "steps", "say_this"}
@@ -84,6 +85,8 @@ LIST_BOUNDS: dict[str, tuple[int, int | None]] = {
     "more": (1, 3),
     "keywords": (0, 40),
 }
+# Talking points for a call are optional; a topic that has them gives enough to hold the call by.
+CALL_OUTLINE_BOUNDS = (3, 7)
 
 
 @dataclass
@@ -229,6 +232,7 @@ def check_topic(
     escalates = checker.flag(data, (), "escalates")
     refines = checker.texts(data, (), "refines", 0, None)
     _check_escalation(checker, advice, escalates)
+    _check_call_outline(checker, advice)
     _check_legal(checker, advice, legal)
     _check_markers(checker, advice)
     if checker.problems:
@@ -265,6 +269,17 @@ def _check_escalation(checker: FileChecker, advice: Mapping[str, Advice], escala
                 )
 
 
+def _check_call_outline(checker: FileChecker, advice: Mapping[str, Advice]) -> None:
+    """A call outline in one language is owed in all of them: a user in any language may be told to call."""
+    having = [lang for lang, entry in advice.items() if entry.call_outline]
+    for lang, entry in advice.items():
+        if having and not entry.call_outline:
+            checker.add((lang, "call_outline"), f"is required: {', '.join(having)} give talking points for a call")
+        for index, option in enumerate(entry.follow_up.options):
+            if option.part == "call_outline" and not entry.call_outline:
+                checker.add((lang, "follow_up", "options", index, "part"), "points to `call_outline` but there is none")
+
+
 def _entry_text(entry: Advice) -> list[tuple[Path_, str]]:
     """Every piece of advice text of one language entry, with its path (for notes and markers)."""
     out: list[tuple[Path_, str]] = [(("summary",), entry.summary)]
@@ -274,6 +289,7 @@ def _entry_text(entry: Advice) -> list[tuple[Path_, str]]:
         out.append((("next_stage", "summary"), entry.next_stage.summary))
         out.extend((("next_stage", "steps", i), text) for i, text in enumerate(entry.next_stage.steps))
         out.extend((("next_stage", "say_this", i), text) for i, text in enumerate(entry.next_stage.say_this))
+    out.extend((("call_outline", i), text) for i, text in enumerate(entry.call_outline))
     return out
 
 
@@ -298,12 +314,18 @@ def _check_legal(checker: FileChecker, advice: Mapping[str, Advice], legal: bool
                 )
 
 
+def _scripts(entry: Advice) -> list[tuple[Path_, str]]:
+    """Everything the user says to the client, with its path: the messages, the next stage's, the call outline."""
+    out: list[tuple[Path_, str]] = [(("say_this", i), m) for i, m in enumerate(entry.say_this)]
+    if entry.next_stage is not None:
+        out.extend((("next_stage", "say_this", i), m) for i, m in enumerate(entry.next_stage.say_this))
+    out.extend((("call_outline", i), point) for i, point in enumerate(entry.call_outline))
+    return out
+
+
 def _check_markers(checker: FileChecker, advice: Mapping[str, Advice]) -> None:
     for lang, entry in advice.items():
-        scripts: list[tuple[Path_, str]] = [(("say_this", i), m) for i, m in enumerate(entry.say_this)]
-        if entry.next_stage is not None:
-            scripts.extend((("next_stage", "say_this", i), m) for i, m in enumerate(entry.next_stage.say_this))
-        for path, message in scripts:
+        for path, message in _scripts(entry):
             for pattern, what in UNTRACKED_MARKERS:
                 found = pattern.search(message)
                 if found:
@@ -351,6 +373,13 @@ def _check_advice(checker: FileChecker, data: Mapping[str, Any], lang: str) -> A
     lists = {name: checker.texts(raw, path, name, low, high) for name, (low, high) in LIST_BOUNDS.items()}
     phrasings = checker.texts(raw, path, "phrasings", MIN_PHRASINGS[lang], None)
     next_stage = _check_stage(checker, raw.get("next_stage"), (*path, "next_stage"))
+    call_outline = checker.texts(raw, path, "call_outline", 0, CALL_OUTLINE_BOUNDS[1])
+    if call_outline and len(call_outline) < CALL_OUTLINE_BOUNDS[0]:
+        checker.add(
+            (*path, "call_outline"),
+            f"expected a list of {CALL_OUTLINE_BOUNDS[0]}-{CALL_OUTLINE_BOUNDS[1]} talking points, "
+            f"got {len(call_outline)}",
+        )
     fill_in = _check_fill_in(checker, raw.get("fill_in"), (*path, "fill_in"))
     return Advice(
         title=checker.text(raw, path, "title"),
@@ -363,6 +392,7 @@ def _check_advice(checker: FileChecker, data: Mapping[str, Any], lang: str) -> A
         keywords=lists["keywords"],
         follow_up=_check_follow_up(checker, raw.get("follow_up"), (*path, "follow_up")),
         next_stage=next_stage,
+        call_outline=call_outline,
         fill_in=fill_in,
     )
 
@@ -438,10 +468,8 @@ def _check_placeholders(checker: FileChecker, data: Mapping[str, Any], advice: M
     for lang, entry in advice.items():
         names: set[str] = set()
         known = PLACEHOLDERS | set(entry.fill_in)
-        scripts: list[tuple[Path_, str]] = [((lang, "say_this", i), m) for i, m in enumerate(entry.say_this)]
-        if entry.next_stage is not None:
-            scripts.extend(((lang, "next_stage", "say_this", i), m) for i, m in enumerate(entry.next_stage.say_this))
-        for where, message in scripts:
+        for path, message in _scripts(entry):
+            where: Path_ = (lang, *path)
             found = set(PLACEHOLDER_RE.findall(message))
             for unknown in sorted(found - known):
                 checker.add(

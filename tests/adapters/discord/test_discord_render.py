@@ -26,6 +26,7 @@ HUGE = Reply(
     summary="Summary " + words("summary", 500),
     steps=tuple(f"Step {n} " + words(f"s{n}x", 120) for n in range(30)),
     script=tuple(f"Dear client {n},\n" + words(f"sc{n}x", 450) for n in range(5)),
+    call_outline=tuple(f"Point {n} " + words(f"call{n}x", 30) for n in range(7)),
     avoid=tuple(f"Avoid {n} " + words(f"a{n}x", 40) for n in range(20)),
     more=tuple(words(f"m{n}x", 300) for n in range(8)),
     plan=tuple(
@@ -105,12 +106,15 @@ async def test_a_huge_reply_is_split_within_every_limit_and_nothing_is_lost(
         assert pings_nobody(body)
     sent = squash(text_of(bodies))
     pieces = [HUGE.title, HUGE.summary, HUGE.notice, HUGE.question, HUGE.disclaimer, *HUGE.steps, *HUGE.script]
-    pieces += [*HUGE.avoid, *HUGE.more, *HUGE.items, *HUGE.sources]
+    pieces += [*HUGE.call_outline, *HUGE.avoid, *HUGE.more, *HUGE.items, *HUGE.sources]
     pieces += [f"{p.title}{p.why_now}{p.summary}{p.first_steps[0]}" for p in HUGE.plan]
     for piece in pieces:
         assert squash(piece) in sent, piece[:40]
     # The order is kept: steps before the script before the sources.
     assert sent.index(squash(HUGE.steps[-1])) < sent.index(squash(HUGE.script[0])) < sent.index(squash(HUGE.sources[0]))
+    # The talking points for a call come after the messages to send and before the pitfalls.
+    call_at = sent.index(squash(HUGE.call_outline[0]))
+    assert sent.index(squash(HUGE.script[-1])) < call_at < sent.index(squash(HUGE.avoid[0]))
     buttons = [b["custom_id"] for body in bodies for row in body.get("components") or [] for b in row["components"]]
     assert buttons == [f"topic:topic-{n}" for n in range(31)]  # 25 on one message, the rest on the next
 

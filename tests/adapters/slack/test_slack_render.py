@@ -22,6 +22,7 @@ from adapters.slack.render import (
     render,
     split_text,
 )
+from bot.engine.i18n import t
 from bot.engine.messages import Choice, PlanItem, Reply
 from bot.kb.model import KnowledgeBase
 
@@ -67,6 +68,7 @@ def long_reply() -> Reply:
         summary="Stay calm. " * 400,
         steps=tuple(f"{index}: {step[:500]}" for index in range(40)),
         script=("Hi Acme,\n" + "We agreed on the invoice. " * 200,),
+        call_outline=tuple(f"talking point {index} & <say it>" for index in range(12)),
         avoid=tuple(f"pitfall {index} " + "x" * 300 for index in range(20)),
         more=("unbroken" * 900,),  # 7,200 characters without a space: must be cut hard, not dropped
         plan=tuple(
@@ -87,7 +89,8 @@ def test_a_very_long_reply_is_split_within_limits_and_nothing_is_lost() -> None:
     assert len(messages) > 1, "more than 50 blocks' worth becomes several messages"
     assert_within_limits(messages)
     shown = squash(html.unescape("".join(t for m in messages for b in m.blocks for t in texts(b))))
-    expected = [reply.summary, *reply.steps, *reply.script, *reply.avoid, *reply.more, *reply.sources]
+    expected = [reply.summary, *reply.steps, *reply.script, *reply.call_outline, *reply.avoid, *reply.more]
+    expected += [*reply.sources, t("call_outline", "en")]
     expected += [item.title for item in reply.plan] + [reply.disclaimer, reply.notice, reply.question]
     for part in expected:
         assert squash(part) in shown, part[:60]

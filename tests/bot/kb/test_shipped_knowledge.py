@@ -59,7 +59,8 @@ def test_advice_is_written_in_our_own_words(real_kb: KnowledgeBase) -> None:
     copied = []
     for topic in real_kb.topics.values():
         for lang, advice in topic.advice.items():
-            texts = [advice.title, advice.summary, *advice.steps, *advice.say_this, *advice.avoid, *advice.more]
+            texts = [advice.title, advice.summary, *advice.steps, *advice.say_this, *advice.call_outline]
+            texts += [*advice.avoid, *advice.more]
             for text in texts:
                 shared = _runs(text) & seed_runs
                 if shared:

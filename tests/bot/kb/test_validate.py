@@ -287,3 +287,58 @@ def test_refines_must_name_an_existing_topic(kb_dir: Path) -> None:
 
     edit(kb_dir, "scope-creep", change)
     assert any("refines[0]: unknown topic id 'no-such-topic'" in p for p in problems(kb_dir))
+
+
+# -- issue 13 item 11: a call outline (talking points for a call, not an e-mail) -----------------------------
+
+CALL_POINTS = {
+    "en": ["Say why you are calling.", "Name the problem in one sentence.", "Say the fix, then listen."],
+    "es": ["Di por qué llamas.", "Nombra el problema en una frase.", "Di la solución y escucha."],
+    "ca": ["Digues per què truques.", "Anomena el problema en una frase.", "Digues la solució i escolta."],
+    "fi": ["Kerro, miksi soitat.", "Nimeä ongelma yhdellä lauseella.", "Kerro ratkaisu ja kuuntele."],
+}
+
+
+def test_a_call_outline_in_every_language_is_loaded(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for lang, points in CALL_POINTS.items():
+            data[lang]["call_outline"] = list(points)  # a copy each: a shared list would be dumped as a YAML alias
+        data["en"]["follow_up"]["options"][0] = {"label": "I'll call them", "part": "call_outline"}
+
+    edit(kb_dir, "scope-creep", change)
+    kb, found = check_knowledge(kb_dir, [])
+    assert kb is not None, found
+    assert kb.topics["scope-creep"].in_lang("fi").call_outline == tuple(CALL_POINTS["fi"])
+
+
+def test_a_call_outline_in_one_language_is_owed_in_all(kb_dir: Path) -> None:
+    edit(kb_dir, "scope-creep", lambda d: d["en"].__setitem__("call_outline", CALL_POINTS["en"]))
+    found = problems(kb_dir)
+    assert any("es.call_outline: is required: en give talking points" in p for p in found)
+    assert not any("en.call_outline" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("points", "expected"),
+    [
+        (["Say why you are calling.", "Then listen."], "expected a list of 3-7 talking points, got 2"),
+        (["Open with [the reason].", "Name it.", "Listen."], "untracked fill-in marker '[the reason]'"),
+        (["Mention {no_such_thing}.", "Name it.", "Listen."], "unknown placeholder {no_such_thing}"),
+    ],
+)
+def test_a_call_outline_is_checked_like_a_script(kb_dir: Path, points: list[str], expected: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for lang in CALL_POINTS:
+            data[lang]["call_outline"] = list(points)  # a copy each: a shared list would be dumped as a YAML alias
+
+    edit(kb_dir, "scope-creep", change)
+    assert any("en.call_outline" in p and expected in p for p in problems(kb_dir))
+
+
+def test_an_option_cannot_point_to_a_missing_call_outline(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["follow_up"]["options"][0] = {"label": "I'll call them", "part": "call_outline"}
+
+    edit(kb_dir, "scope-creep", change)
+    expected = "en.follow_up.options[0].part: points to `call_outline` but there is none"
+    assert any(expected in p for p in problems(kb_dir))
