@@ -23,6 +23,7 @@ from adapters.slack.dedup import EventDeduplication, event_claim
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
+from adapters.slack.oauth import oauth_settings
 from adapters.slack.render import render
 from adapters.slack.tenant import PLATFORM, context_tenant, in_tenant
 from adapters.slack.translate import (
@@ -40,6 +41,7 @@ from adapters.slack.translate import (
     is_share,
     share_target,
 )
+from adapters.slack.uninstall import UninstallHandlers
 from adapters.slack.verify import StrictRequestVerification, is_verified
 from adapters.slack.workspace import (
     WorkspaceChange,
@@ -107,9 +109,13 @@ def create_app(
     coach: Coach, settings: Settings, *, client: AsyncWebClient | None = None, inflight: InFlight | None = None
 ) -> AsyncApp:
     """The bolt app for ``coach``; ``client`` lets tests point the Web API elsewhere."""
+    oauth = oauth_settings(settings, coach.store) if settings.slack_oauth else None
     app = AsyncApp(
         client=honour_rate_limits(client) if client is not None else build_client(settings),
         signing_secret=settings.slack_signing_secret,
+        # With OAuth each workspace's bot token comes from its installation (``find_bot``), not SLACK_BOT_TOKEN.
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth is not None else None,
         # bolt's own check crashes on a malformed timestamp (and then runs the error handler on the unverified
         # body) and logs the body of every rejected request: ours replaces it, in the same place.
         request_verification_enabled=False,
@@ -128,6 +134,9 @@ def create_app(
     app.command(f"/{COMMAND_NAME}")(handlers.on_command)
     app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
     app.message_shortcut(MESSAGE_SHORTCUT)(handlers.on_message_shortcut)
+    uninstall = UninstallHandlers(coach.store, oauth.installation_store if oauth is not None else None)
+    app.event("app_uninstalled")(uninstall.on_app_uninstalled)
+    app.event("tokens_revoked")(uninstall.on_tokens_revoked)
     app.error(handlers.on_error)
     return app
 
