@@ -38,8 +38,8 @@ def slack_problems(settings: Settings, *, http: bool) -> list[str]:
             f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-{_looks_like(bot)}. Copy the Bot "
             f"User OAuth Token from {apps} → OAuth & Permissions."
         )
-    if http:
-        if not settings.slack_signing_secret:
+    if http or settings.slack_oauth:  # OAuth runs over HTTP only, and says so above when asked for Socket Mode
+        if http and not settings.slack_signing_secret:
             problems.append(
                 "SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it). Copy the "
                 f"Signing Secret from {apps} → Basic Information → App Credentials."

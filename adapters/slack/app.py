@@ -134,7 +134,7 @@ def create_app(
     app.command(f"/{COMMAND_NAME}")(handlers.on_command)
     app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
     app.message_shortcut(MESSAGE_SHORTCUT)(handlers.on_message_shortcut)
-    uninstall = UninstallHandlers(coach.store, oauth.installation_store if oauth is not None else None)
+    uninstall = UninstallHandlers(coach.store, oauth.installation_store if oauth is not None else None, inflight)
     app.event("app_uninstalled")(uninstall.on_app_uninstalled)
     app.event("tokens_revoked")(uninstall.on_tokens_revoked)
     app.error(handlers.on_error)

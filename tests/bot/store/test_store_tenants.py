@@ -88,7 +88,8 @@ async def test_forgetting_an_enterprise_forgets_each_of_its_workspaces(store: St
 
 async def test_tenantless_keys_move_under_the_tenant_once(store: Store) -> None:
     await store.set_preferences("slack:U1", Preferences(lang="fi"))
-    await store.save_conversation("slack:D1:U1", "slack:U1", Conversation(topic_id="scope-creep", updated_at=900.0), TTL)
+    earlier = Conversation(topic_id="scope-creep", updated_at=900.0)
+    await store.save_conversation("slack:D1:U1", "slack:U1", earlier, TTL)
     await store.add_checkin(checkin(1, 100.0, user_key="slack:U1"))
     await store.record_feedback("scope-creep", "helpful", "slack:U1")
     await store.set_preferences("discord:42", Preferences(lang="ca"))
