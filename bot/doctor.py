@@ -48,9 +48,11 @@ def run_doctor(settings: Settings | None, env: dict[str, str] | None = None, env
 
     report(*_store_status(settings))
 
-    if any(env.get(v) for v in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")):
-        http = bool(settings.slack_signing_secret) and not settings.slack_app_token
+    slack_vars = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID")
+    if any(env.get(v) for v in (*slack_vars, "SLACK_CLIENT_SECRET")):
+        http = settings.slack_oauth or (bool(settings.slack_signing_secret) and not settings.slack_app_token)
         mode = "HTTP mode" if http else "Socket Mode"
+        mode += ", OAuth: many workspaces" if settings.slack_oauth else ""
         found = slack_problems(settings, http=http)
         report(FAIL if found else OK, f"slack tokens ({mode})", "\n       ".join(found))
     else:

@@ -77,6 +77,9 @@ class Settings:
     slack_app_token: str = ""
     slack_signing_secret: str = ""
     slack_api_url: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_redirect_uri: str = ""
     discord_token: str = ""
     discord_shard_count: int = 0
     health_file: Path | None = None
@@ -115,10 +118,18 @@ class Settings:
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
             slack_api_url=env.get("SLACK_API_URL", "").strip(),
+            slack_client_id=env.get("SLACK_CLIENT_ID", "").strip(),
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET", "").strip(),
+            slack_redirect_uri=env.get("SLACK_REDIRECT_URI", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_shard_count=_int(env, "DISCORD_SHARD_COUNT", 0),
             health_file=Path(health).expanduser() if health else None,
         )
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces through Slack's OAuth install flow (a client id or secret is set), not one bot token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins or user_id in self.admins

@@ -26,7 +26,9 @@ def slack_problems(settings: Settings, *, http: bool) -> list[str]:
     apps = f"{SLACK_APPS} → your app"
     problems = []
     bot = settings.slack_bot_token
-    if not bot:
+    if settings.slack_oauth:
+        problems += _slack_oauth_problems(settings, http=http)
+    elif not bot:
         problems.append(
             f"SLACK_BOT_TOKEN is not set. Copy the Bot User OAuth Token (xoxb-…) from {apps} → "
             "OAuth & Permissions (install the app to your workspace first)."
@@ -36,8 +38,8 @@ def slack_problems(settings: Settings, *, http: bool) -> list[str]:
             f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-{_looks_like(bot)}. Copy the Bot "
             f"User OAuth Token from {apps} → OAuth & Permissions."
         )
-    if http:
-        if not settings.slack_signing_secret:
+    if http or settings.slack_oauth:  # OAuth runs over HTTP only, and says so above when asked for Socket Mode
+        if http and not settings.slack_signing_secret:
             problems.append(
                 "SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it). Copy the "
                 f"Signing Secret from {apps} → Basic Information → App Credentials."
@@ -57,6 +59,36 @@ def slack_problems(settings: Settings, *, http: bool) -> list[str]:
     url = settings.slack_api_url
     if url and not url.startswith(("https://", "http://")):
         problems.append(f"SLACK_API_URL must be an http(s) URL such as https://slack.com/api/, got {url[:40]!r}")
+    return problems
+
+
+def _slack_oauth_problems(settings: Settings, *, http: bool) -> list[str]:
+    """OAuth mode (installing into many workspaces): a client id and secret, HTTP mode and no bot token."""
+    credentials = f"{SLACK_APPS} → your app → Basic Information → App Credentials"
+    problems = []
+    required = {"SLACK_CLIENT_ID": settings.slack_client_id, "SLACK_CLIENT_SECRET": settings.slack_client_secret}
+    for name, value in required.items():
+        if not value:
+            problems.append(
+                f"{name} is not set (installing into many workspaces needs both the Client ID and the Client "
+                f"Secret). Copy it from {credentials}, or unset both for a single workspace with SLACK_BOT_TOKEN."
+            )
+    if not http:
+        problems.append(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET install the app through Slack's OAuth flow, which needs a "
+            "public URL: run `coach serve slack --http`, or unset both for one workspace in Socket Mode."
+        )
+    if settings.slack_bot_token:
+        problems.append(
+            "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: with OAuth each workspace's "
+            "token comes from its installation. Unset SLACK_BOT_TOKEN, or unset the client id and secret."
+        )
+    redirect = settings.slack_redirect_uri
+    if redirect and not redirect.startswith("https://"):
+        problems.append(
+            f"SLACK_REDIRECT_URI must be the https:// URL of /slack/oauth_redirect listed under {SLACK_APPS} → your "
+            f"app → OAuth & Permissions → Redirect URLs, got {redirect[:60]!r}"
+        )
     return problems
 
 

@@ -23,7 +23,9 @@ from adapters.slack.dedup import EventDeduplication, event_claim
 from adapters.slack.deliver import deliver, open_dm
 from adapters.slack.home import home_view
 from adapters.slack.inflight import InFlight
+from adapters.slack.oauth import oauth_settings
 from adapters.slack.render import render
+from adapters.slack.tenant import PLATFORM, context_tenant, in_tenant
 from adapters.slack.translate import (
     COMMAND_NAME,
     MESSAGE_SHORTCUT,
@@ -39,17 +41,17 @@ from adapters.slack.translate import (
     is_share,
     share_target,
 )
+from adapters.slack.uninstall import UninstallHandlers
 from adapters.slack.verify import StrictRequestVerification, is_verified
 from adapters.slack.workspace import (
     WorkspaceChange,
     from_workspace_setting,
-    in_workspace,
     is_workspace_admin,
     workspace_key,
 )
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
-from bot.engine.messages import Reply
+from bot.engine.messages import Reply, user_key
 from bot.errors import StoreError
 from bot.settings import Settings
 
@@ -107,9 +109,13 @@ def create_app(
     coach: Coach, settings: Settings, *, client: AsyncWebClient | None = None, inflight: InFlight | None = None
 ) -> AsyncApp:
     """The bolt app for ``coach``; ``client`` lets tests point the Web API elsewhere."""
+    oauth = oauth_settings(settings, coach.store) if settings.slack_oauth else None
     app = AsyncApp(
         client=honour_rate_limits(client) if client is not None else build_client(settings),
         signing_secret=settings.slack_signing_secret,
+        # With OAuth each workspace's bot token comes from its installation (``find_bot``), not SLACK_BOT_TOKEN.
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth is not None else None,
         # bolt's own check crashes on a malformed timestamp (and then runs the error handler on the unverified
         # body) and logs the body of every rejected request: ours replaces it, in the same place.
         request_verification_enabled=False,
@@ -128,6 +134,9 @@ def create_app(
     app.command(f"/{COMMAND_NAME}")(handlers.on_command)
     app.action({"type": "block_actions", "action_id": re.compile(".+")})(handlers.on_action)
     app.message_shortcut(MESSAGE_SHORTCUT)(handlers.on_message_shortcut)
+    uninstall = UninstallHandlers(coach.store, oauth.installation_store if oauth is not None else None, inflight)
+    app.event("app_uninstalled")(uninstall.on_app_uninstalled)
+    app.event("tokens_revoked")(uninstall.on_tokens_revoked)
     app.error(handlers.on_error)
     return app
 
@@ -150,6 +159,8 @@ class SlackHandlers:
             await self.answer(client, incoming, context)
             return
         follow_up = from_thread_reply(event, context.bot_user_id or "")
+        if follow_up is not None:
+            follow_up = replace(follow_up, request=in_tenant(follow_up.request, context_tenant(context)))
         if follow_up is not None and await self._continues(follow_up):
             await self.answer(client, follow_up, context)  # claimed there, like any event it answers
 
@@ -172,13 +183,13 @@ class SlackHandlers:
         change = from_workspace_setting(body)
         if change is not None:
             async with self.inflight.track():
-                await self.change_workspace(client, change, context.team_id)
+                await self.change_workspace(client, change, context_tenant(context))
             return
         setting = from_home_setting(body)
         if setting is not None:
             async with self.inflight.track():
-                await self.coach.handle(in_workspace(setting.request, context.team_id))
-                await self.publish_home(client, setting.request.user_id, context.team_id)
+                await self.coach.handle(in_tenant(setting.request, context_tenant(context)))
+                await self.publish_home(client, setting.request.user_id, context_tenant(context))
             return
         incoming = from_action(body)
         if incoming is not None:
@@ -199,14 +210,14 @@ class SlackHandlers:
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            await self.publish_home(client, user, context.team_id)
+            await self.publish_home(client, user, context_tenant(context))
 
-    async def publish_home(self, client: AsyncWebClient, user: str, team_id: str | None = None) -> None:
-        key = workspace_key(team_id)
-        chosen = await self._saved_lang(user)
+    async def publish_home(self, client: AsyncWebClient, user: str, tenant: str | None = None) -> None:
+        key = workspace_key(tenant)
+        chosen = await self._saved_lang(user, tenant)
         lang = chosen or await self.coach.default_lang(key)
         try:
-            checkins = await self.coach.open_checkins(f"slack:{user}")
+            checkins = await self.coach.open_checkins(user_key(PLATFORM, user, tenant))
         except StoreError:
             checkins = []
         workspace = None  # the admin section, for workspace admins only
@@ -219,9 +230,9 @@ class SlackHandlers:
         view = home_view(self.coach.kb, lang, chosen, checkins, workspace=workspace, env_lang=env_lang)
         await client.views_publish(user_id=user, view=view)
 
-    async def change_workspace(self, client: AsyncWebClient, change: WorkspaceChange, team_id: str | None) -> None:
+    async def change_workspace(self, client: AsyncWebClient, change: WorkspaceChange, tenant: str | None) -> None:
         """A change from the Home tab's admin section: made only if Slack says the user is an admin now."""
-        key = workspace_key(team_id)
+        key = workspace_key(tenant)
         if key is None or not await is_workspace_admin(client, change.user):
             log.warning("a workspace setting change from someone who is not a workspace admin was ignored")
         else:
@@ -229,7 +240,7 @@ class SlackHandlers:
                 await self.coach.update_workspace_settings(key, lang=change.lang, admins=change.admins)
             except StoreError as exc:
                 log.warning("workspace settings not saved: %s", exc)
-        await self.publish_home(client, change.user, team_id)
+        await self.publish_home(client, change.user, tenant)
 
     async def answer(self, client: AsyncWebClient, incoming: Incoming, context: AsyncBoltContext | None = None) -> None:
         """Answer after the acknowledgement: events are claimed here (by ``event_id``), never before the ack."""
@@ -237,7 +248,7 @@ class SlackHandlers:
             if not first:
                 return
             target = incoming.target
-            request = in_workspace(incoming.request, context.team_id if context is not None else None)
+            request = in_tenant(incoming.request, context_tenant(context))
             if not target.channel and not target.response_url:
                 # A button on the Home tab: the conversation is the DM, so name it before the engine sees it.
                 channel = await open_dm(client, target.dm_user)
@@ -262,8 +273,9 @@ class SlackHandlers:
         incoming = incoming_for(body, context.bot_user_id or "")
         if incoming is None:
             return
-        lang = await self._saved_lang(incoming.request.user_id) or await self.coach.default_lang(
-            workspace_key(context.team_id)
+        tenant = context_tenant(context)
+        lang = await self._saved_lang(incoming.request.user_id, tenant) or await self.coach.default_lang(
+            workspace_key(tenant)
         )
         apology = Reply(kind="error", lang=lang, text=t("error", lang))
         try:
@@ -271,8 +283,8 @@ class SlackHandlers:
         except Exception as exc:
             log.warning("could not send the apology either (%s)", type(exc).__name__)
 
-    async def _saved_lang(self, user_id: str) -> str | None:
+    async def _saved_lang(self, user_id: str, tenant: str | None) -> str | None:
         try:
-            return (await self.coach.store.get_preferences(f"slack:{user_id}")).lang
+            return (await self.coach.store.get_preferences(user_key(PLATFORM, user_id, tenant))).lang
         except StoreError:
             return None

@@ -24,11 +24,12 @@ from adapters.slack.dedup import event_claim
 from adapters.slack.deliver import deliver
 from adapters.slack.inflight import InFlight
 from adapters.slack.render import neutralise, render, truncate
+from adapters.slack.tenant import PLATFORM, context_tenant, in_tenant
 from adapters.slack.translate import from_direct_message, is_assistant_message
 from adapters.unreachable import CONNECTION_ERRORS
 from bot.engine.coach import Coach
 from bot.engine.i18n import t
-from bot.engine.messages import Request
+from bot.engine.messages import Request, user_key
 from bot.engine.starters import starter_lang, starters
 from bot.errors import StoreError
 
@@ -72,7 +73,7 @@ class AssistantHandlers:
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            lang = await self.user_lang(client, user)
+            lang = await self.user_lang(client, user, context_tenant(context))
             prompts = [{"title": s.title, "message": s.message} for s in starters(lang)]
             try:
                 await set_suggested_prompts(prompts=prompts, title=t("assistant_prompts_title", lang))
@@ -94,11 +95,11 @@ class AssistantHandlers:
         async with self.inflight.track(), event_claim(self.coach.store, context) as first:
             if not first:
                 return
-            request = incoming.request
+            request = in_tenant(incoming.request, context_tenant(context))
             if not in_assistant:
                 await deliver(client, incoming.target, render(await self.coach.handle(request)))
                 return
-            lang = await self.user_lang(client, request.user_id)
+            lang = await self.user_lang(client, request.user_id, request.tenant)
             request = replace(request, locale=lang)  # what to answer in when the message itself says too little
             await _cosmetic(set_status(t("assistant_status", lang)), "status")
             before = await self._topic(request)
@@ -119,15 +120,15 @@ class AssistantHandlers:
     async def on_context_changed(self) -> None:
         return None
 
-    async def user_lang(self, client: AsyncWebClient, user: str) -> str:
+    async def user_lang(self, client: AsyncWebClient, user: str, tenant: str | None) -> str:
         """The language to speak before the user's words say it: saved choice, Slack locale, default."""
-        saved = await self._saved_lang(user)
+        saved = await self._saved_lang(user_key(PLATFORM, user, tenant))
         locale = None if saved else await _slack_locale(client, user)
         return starter_lang(saved, locale, self.coach.settings.default_lang)
 
-    async def _saved_lang(self, user: str) -> str | None:
+    async def _saved_lang(self, key: str) -> str | None:
         try:
-            return (await self.coach.store.get_preferences(f"slack:{user}")).lang
+            return (await self.coach.store.get_preferences(key)).lang
         except StoreError:
             return None
 

@@ -6,22 +6,25 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.app import build_client, create_app
-from adapters.slack.checkins import run_checkins
+from adapters.slack.checkins import BotToken, run_checkins
 from adapters.slack.inflight import InFlight
+from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from adapters.slack.tenant import PLATFORM, tenant_ids, tenant_of
 from adapters.slack.verify import MalformedRequest, parse_request, signature_problem
 from adapters.unreachable import CONNECTION_ERRORS, unreachable
 from bot.engine.coach import Coach
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreError
 from bot.health import start_heartbeat, stop_heartbeat
 from bot.reload import Reloader, watch_knowledge
 from bot.settings import Settings
@@ -70,10 +73,15 @@ async def run_slack(
         # One pooled HTTP session for every Web API call: a new connection per call was half the cost of a reply.
         async with aiohttp.ClientSession() as session:
             app = create_app(coach, settings, client=build_client(settings, session), inflight=inflight)
-            await _check_bot_token(app)
+            if app.installation_store is None:
+                tenant = await _check_bot_token(app)
+                await _adopt_untenanted_users(coach, tenant)
+            else:
+                log.info("Slack OAuth: installs on %s, each workspace's token from its installation", INSTALL_PATH)
             reloader = Reloader(coach)
             with _signals_set(stop, reloader):
-                checkins = asyncio.create_task(run_checkins(coach, app.client, stop))
+                bot_token = _installed_bot_token(app)
+                checkins = asyncio.create_task(run_checkins(coach, app.client, stop, bot_token=bot_token))
                 watcher = asyncio.create_task(watch_knowledge(coach, reloader=reloader)) if watch else None
                 try:
                     if http:
@@ -95,7 +103,35 @@ async def run_slack(
         log.info("Slack adapter stopped")
 
 
-async def _check_bot_token(app: AsyncApp) -> None:
+def _installed_bot_token(app: AsyncApp) -> BotToken | None:
+    """In OAuth mode, how check-ins find the token of their workspace; None with one bot token."""
+    installations = app.installation_store
+    if installations is None:
+        return None
+
+    async def bot_token(tenant: str) -> str | None:
+        enterprise_id, team_id = tenant_ids(tenant)
+        bot = await installations.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        return bot.bot_token if bot is not None else None
+
+    return bot_token
+
+
+async def _adopt_untenanted_users(coach: Coach, tenant: str | None) -> None:
+    """Once, after an upgrade: what was kept under ``slack:<user>`` moves under this workspace."""
+    if tenant is None:
+        return
+    try:
+        moved = await coach.store.adopt_untenanted_users(PLATFORM, tenant)
+    except StoreError as exc:
+        log.warning("could not move earlier records under the workspace id (%s); will retry at the next start", exc)
+        return
+    if moved:
+        log.info("moved %d earlier record(s) under Slack workspace %s", moved, tenant)
+
+
+async def _check_bot_token(app: AsyncApp) -> str | None:
+    """Slack's word that SLACK_BOT_TOKEN works; the tenant (workspace) it belongs to."""
     try:
         identity = await app.client.auth_test()
     except SlackApiError as exc:
@@ -106,6 +142,7 @@ async def _check_bot_token(app: AsyncApp) -> None:
     except CONNECTION_ERRORS as exc:
         raise unreachable("Slack's Web API", app.client.base_url, exc, _NETWORK_HINT) from None
     log.info("connected to Slack workspace %s as bot user %s", identity.get("team_id"), identity.get("user_id"))
+    return tenant_of(identity.get("enterprise_id"), identity.get("team_id"))
 
 
 @contextlib.contextmanager
@@ -228,7 +265,24 @@ def build_http_app(coach: Coach, settings: Settings, app: AsyncApp) -> web.Appli
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_installation(_browser_request(request)))
+
+        async def oauth_redirect(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_callback(_browser_request(request)))
+
+        web_app.router.add_get(INSTALL_PATH, install)
+        web_app.router.add_get(REDIRECT_PATH, oauth_redirect)
     return web_app
+
+
+def _browser_request(request: web.Request) -> AsyncBoltRequest:
+    """A browser's GET (the install link, Slack's redirect back) for bolt's OAuth flow: query and cookies."""
+    headers: dict[str, str | Sequence[str]] = {name.lower(): request.headers.getall(name) for name in request.headers}
+    return AsyncBoltRequest(body="", query=request.query_string, headers=headers)
 
 
 def _configure_logging(settings: Settings) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.tenant import scope
 from bot.engine.i18n import LANGS
-from bot.engine.messages import Request
 
 log = logging.getLogger("coach.slack")
 
@@ -69,10 +69,6 @@ async def is_workspace_admin(client: AsyncWebClient, user: str) -> bool:
     return bool(member.get("is_admin") or member.get("is_owner") or member.get("is_primary_owner"))
 
 
-def workspace_key(team_id: str | None) -> str | None:
-    return f"slack:{team_id}" if team_id else None
-
-
-def in_workspace(request: Request, team_id: str | None) -> Request:
-    """The request with the workspace it came from (bolt's ``context.team_id``), whose settings apply to it."""
-    return replace(request, workspace_id=team_id) if team_id and request.workspace_id is None else request
+def workspace_key(tenant: str | None) -> str | None:
+    """Where a workspace's settings are kept: ``slack:T1`` (``slack:E1:T1`` in an Enterprise Grid org)."""
+    return scope(tenant) if tenant else None

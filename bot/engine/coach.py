@@ -25,7 +25,7 @@ from bot.engine.commands import Command, language_code, parse_command
 from bot.engine.details import extract_details, looks_private, mentions_other_client
 from bot.engine.i18n import LANGS, count, locale_lang, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
-from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request
+from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request, conversation_key
 from bot.engine.pasted import Pasted, find_pasted
 from bot.engine.plan import order_problems
 from bot.engine.ratelimit import RateLimiter
@@ -224,11 +224,11 @@ class Coach:
                     Choice(f"outcome:no:{topic.id}", t("btn_no", lang)),
                 ),
             )
-            key = f"{checkin.platform}:{checkin.conversation_id}:{checkin.user_id}"
+            key = conversation_key(checkin.platform, checkin.conversation_id, checkin.user_id, checkin.tenant)
             conv = Conversation(topic_id=topic.id, lang=lang, stage="checkin_sent", updated_at=now)
             await self.store.save_conversation(key, checkin.user_key, conv, self.settings.conversation_ttl)
             platform = cast(Platform, checkin.platform)
-            out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id))
+            out.append(Outgoing(platform, checkin.user_id, checkin.conversation_id, reply, checkin.id, checkin.tenant))
         return out
 
     async def open_checkins(self, user_key: str) -> list[Checkin]:
@@ -566,6 +566,7 @@ class Coach:
             topic_id=topic.id,
             lang=lang,
             due_at=now + days * 86400,
+            tenant=request.tenant,
         )
         await self.store.add_checkin(checkin)
         conv.stage = "advice"

@@ -20,6 +20,9 @@ class Request:
     user ("Coach me on this message"), never a command or the user's own words.
     ``workspace_id`` is the Slack workspace (team) or Discord server (guild) it happened in, whose
     settings apply; None in a DM outside any server and in the terminal.
+    ``tenant`` is the namespace the user and conversation ids belong to, part of every key stored for them:
+    a Slack installation (``T1``, or ``E1:T1`` in an Enterprise Grid org), so that one process serves many
+    workspaces and an uninstall can delete everything under it. None where ids are global (Discord, the terminal).
     """
 
     platform: Platform
@@ -32,10 +35,11 @@ class Request:
     action: str | None = None
     client_words: bool = False
     workspace_id: str | None = None
+    tenant: str | None = None
 
     @property
     def user_key(self) -> str:
-        return f"{self.platform}:{self.user_id}"
+        return user_key(self.platform, self.user_id, self.tenant)
 
     @property
     def workspace_key(self) -> str | None:
@@ -43,7 +47,20 @@ class Request:
 
     @property
     def conversation_key(self) -> str:
-        return f"{self.platform}:{self.conversation_id}:{self.user_id}"
+        return conversation_key(self.platform, self.conversation_id, self.user_id, self.tenant)
+
+
+def tenant_scope(platform: str, tenant: str | None) -> str:
+    """The prefix of every key stored for a tenant's users (``slack:T1``); the platform alone without one."""
+    return f"{platform}:{tenant}" if tenant else platform
+
+
+def user_key(platform: str, user_id: str, tenant: str | None = None) -> str:
+    return f"{tenant_scope(platform, tenant)}:{user_id}"
+
+
+def conversation_key(platform: str, conversation_id: str, user_id: str, tenant: str | None = None) -> str:
+    return f"{tenant_scope(platform, tenant)}:{conversation_id}:{user_id}"
 
 
 @dataclass(frozen=True)
@@ -103,3 +120,4 @@ class Outgoing:
     conversation_id: str
     reply: Reply
     checkin_id: str
+    tenant: str | None = None  # the Slack installation whose token sends it (``Request.tenant``)

@@ -96,6 +96,7 @@ class Checkin:
     topic_id: str
     lang: str
     due_at: float
+    tenant: str | None = None  # the request's tenant (a Slack installation), to deliver it with the right token
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,33 @@ class Store(Protocol):
         """Remove conversations, preferences and check-ins; detach the user from feedback and outcomes."""
 
     async def holds_anything_about(self, user_key: str) -> bool: ...
+
+    async def forget_tenant(self, scope: str) -> None:
+        """Remove everything kept under a tenant (a Slack workspace that uninstalled the app).
+
+        Every conversation, preference, check-in, workspace setting and record whose key is ``scope``
+        (``slack:T1``) or starts with ``scope:``; the tenant's users are detached from feedback and
+        outcomes, as :meth:`forget_user` does (the per-topic counts stay).
+        """
+
+    async def adopt_untenanted_users(self, platform: str, tenant: str) -> int:
+        """Move what is kept under user keys without a tenant (``slack:U1``, before tenants) under ``tenant``.
+
+        ``slack:U1`` becomes ``slack:T1:U1`` in preferences, check-ins, feedback and outcomes, and so do
+        the conversations of such users. Returns how many rows or keys moved; 0 when nothing was left to move.
+        """
+
+    async def put_record(self, kind: str, key: str, data: str, ttl: float | None = None) -> None:
+        """Keep an opaque record (an adapter's JSON: a Slack installation, an OAuth state) under ``kind`` and
+        ``key``, replacing any; with ``ttl`` it is gone after that many seconds. ``kind`` has no ``:``."""
+
+    async def get_record(self, kind: str, key: str) -> str | None: ...
+
+    async def take_record(self, kind: str, key: str) -> str | None:
+        """The record, deleted in the same step: a one-time value (an OAuth state) is used at most once."""
+
+    async def delete_records(self, kind: str, key: str) -> None:
+        """Delete the record ``key`` of ``kind`` and every record of that kind under it (``key:...``)."""
 
     async def stats(self) -> list[TopicStats]: ...
 

@@ -92,6 +92,28 @@ class BoundedStore:
     async def holds_anything_about(self, user_key: str) -> bool:
         return await self._bounded("holds_anything_about", self.inner.holds_anything_about(user_key))
 
+    async def forget_tenant(self, scope: str) -> None:
+        # Like forget_user, more time: it walks every key of the tenant.
+        try:
+            await asyncio.wait_for(self.inner.forget_tenant(scope), self.timeout * 5)
+        except TimeoutError:
+            raise StoreError(f"the store did not finish forget_tenant within {self.timeout * 5:g} s") from None
+
+    async def adopt_untenanted_users(self, platform: str, tenant: str) -> int:
+        return await self.inner.adopt_untenanted_users(platform, tenant)  # once, at start-up: no deadline
+
+    async def put_record(self, kind: str, key: str, data: str, ttl: float | None = None) -> None:
+        await self._bounded("put_record", self.inner.put_record(kind, key, data, ttl))
+
+    async def get_record(self, kind: str, key: str) -> str | None:
+        return await self._bounded("get_record", self.inner.get_record(kind, key))
+
+    async def take_record(self, kind: str, key: str) -> str | None:
+        return await self._bounded("take_record", self.inner.take_record(kind, key))
+
+    async def delete_records(self, kind: str, key: str) -> None:
+        await self._bounded("delete_records", self.inner.delete_records(kind, key))
+
     async def stats(self) -> list[TopicStats]:
         return await self._bounded("stats", self.inner.stats())
 

@@ -61,6 +61,24 @@ class NullStore:
     async def holds_anything_about(self, user_key: str) -> bool:
         return False
 
+    async def forget_tenant(self, scope: str) -> None:
+        return None  # nothing is held, so nothing is left behind
+
+    async def adopt_untenanted_users(self, platform: str, tenant: str) -> int:
+        return 0
+
+    async def put_record(self, kind: str, key: str, data: str, ttl: float | None = None) -> None:
+        self._none()
+
+    async def get_record(self, kind: str, key: str) -> str | None:
+        self._none()
+
+    async def take_record(self, kind: str, key: str) -> str | None:
+        self._none()
+
+    async def delete_records(self, kind: str, key: str) -> None:
+        return None
+
     async def stats(self) -> list[TopicStats]:
         return []
 

@@ -37,6 +37,11 @@ Key layout (``P`` is the prefix, ``coach:`` by default; user and conversation ke
     so two replicas never receive the same check-in; claimed ones are gone.
 ``P event:<id>`` (string)
     Event de-duplication: ``SET NX EX ttl`` (ttl rounded up to whole seconds, at least 1).
+``P record:<kind>:<key>`` (string)
+    An adapter's opaque record (a Slack installation, an OAuth state), with ``PX`` when it has a ttl.
+
+``forget_tenant`` finds a tenant's keys with ``SCAN`` (``conv:slack:T1:*``, ``prefs:slack:T1:*``, ...) and its
+check-ins by reading ``checkin-data``; it is for the rare uninstall, not for a hot path.
 
 Every script touches only the keys it is given (index sets are read just before, and a
 member added meanwhile is simply left for the next call). The layout targets one Redis server
@@ -92,6 +97,9 @@ DEFAULT_MAX_CONNECTIONS = 64
 POOL_WAIT_FACTOR = 5
 _STAT_KINDS = ("shown", "helpful", "not_helpful", "resolved", "unresolved")
 _CHECKIN_FIELDS = frozenset(f.name for f in fields(Checkin))
+_OPTIONAL_CHECKIN_FIELDS = frozenset({"tenant"})  # check-ins saved before tenants have none
+# Keys named after a user key (or, for conv, a conversation key): a tenant's are "<kind>:<scope>:...".
+_USER_KINDS = ("conv", "user-convs", "prefs", "attrib", "user-checkins", "rate")
 
 # KEYS: conversation, the user's conversation index. ARGV: data, user, updated_at, ttl in ms.
 _SAVE_CONVERSATION = """
@@ -529,6 +537,96 @@ class RedisStore:
             found = await self._holds_anything(keys=[*self._user_keys(user_key), *conversations], args=[user_key])
         return bool(int(found))
 
+    async def forget_tenant(self, scope: str) -> None:
+        with self._translate("forgetting a tenant"):
+            doomed = [self._key("workspace", scope)]
+            for kind in (*_USER_KINDS, "workspace"):
+                doomed += [_text(k) async for k in self._client.scan_iter(match=self._key(kind, f"{_glob(scope)}:*"))]
+            records = self._key("record", "")
+            async for found in self._client.scan_iter(match=f"{_glob(records)}*"):
+                _, _, key = _text(found)[len(records) :].partition(":")
+                if _is_under(key, scope):
+                    doomed.append(_text(found))
+            stored = await self._client.hgetall(self._key("checkin-data"))
+            checkins = [c for c in (_load_checkin(_text(d)) for d in stored.values()) if c is not None]
+            async with self._client.pipeline(transaction=True) as pipe:
+                for start in range(0, len(doomed), 500):
+                    pipe.delete(*doomed[start : start + 500])
+                for c in checkins:
+                    if _is_under(c.user_key, scope):
+                        pipe.hdel(self._key("checkin-data"), c.id)
+                        pipe.zrem(self._key("checkin-due", c.platform), c.id)
+                await pipe.execute()
+
+    async def adopt_untenanted_users(self, platform: str, tenant: str) -> int:
+        moved = 0
+        with self._translate("moving user keys under a tenant"):
+            for kind in ("prefs", "attrib", "user-checkins", "user-convs"):
+                start = len(self._key(kind, f"{platform}:"))
+                async for found in self._client.scan_iter(match=self._key(kind, f"{_glob(platform)}:*")):
+                    old = _text(found)
+                    user = old[start:]
+                    if ":" in user:
+                        continue  # already under a tenant
+                    new_user_key = f"{platform}:{tenant}:{user}"
+                    if kind == "user-checkins":
+                        await self._adopt_checkins(old, new_user_key, tenant)
+                    elif kind == "user-convs":
+                        await self._adopt_conversations(old, platform, tenant, new_user_key)
+                    if not await self._client.renamenx(old, self._key(kind, new_user_key)):
+                        await self._client.delete(old)  # the user already has newer data under the new key
+                    moved += 1
+        return moved
+
+    async def _adopt_checkins(self, index: str, new_user_key: str, tenant: str) -> None:
+        ids = [_text(i) for i in await self._client.smembers(index)]
+        stored = await self._client.hmget(self._key("checkin-data"), ids) if ids else []
+        for checkin_id, data in zip(ids, stored, strict=True):
+            checkin = _load_checkin(_text(data)) if data is not None else None
+            if checkin is not None:
+                moved = {**asdict(checkin), "user_key": new_user_key, "tenant": tenant}
+                await self._client.hset(self._key("checkin-data"), checkin_id, json.dumps(moved, separators=(",", ":")))
+
+    async def _adopt_conversations(self, index: str, platform: str, tenant: str, new_user_key: str) -> None:
+        conv = self._key("conv", f"{platform}:")
+        renamed, longest = [], 0
+        for name in sorted(_text(k) for k in await self._client.smembers(index)):
+            if not name.startswith(conv):
+                continue
+            target = f"{conv}{tenant}:{name[len(conv) :]}"
+            if await self._client.exists(name) and await self._client.renamenx(name, target):
+                await self._client.hset(target, "user", new_user_key)  # RENAME keeps the expiry
+                renamed.append(target)
+                longest = max(longest, int(await self._client.pttl(target)))
+        await self._client.delete(index)
+        if renamed:
+            # The index lists the renamed conversations and is renamed itself just after.
+            await self._client.sadd(index, *renamed)
+            await self._client.pexpire(index, max(longest, 1))
+
+    # -- records --------------------------------------------------------------------------
+
+    async def put_record(self, kind: str, key: str, data: str, ttl: float | None = None) -> None:
+        expiry = None if ttl is None else max(1, math.ceil(ttl * 1000))
+        with self._translate("saving a record"):
+            await self._client.set(self._key("record", f"{kind}:{key}"), data, px=expiry)
+
+    async def get_record(self, kind: str, key: str) -> str | None:
+        with self._translate("reading a record"):
+            raw = await self._client.get(self._key("record", f"{kind}:{key}"))
+        return None if raw is None else _text(raw)
+
+    async def take_record(self, kind: str, key: str) -> str | None:
+        with self._translate("taking a record"):
+            raw = await self._client.getdel(self._key("record", f"{kind}:{key}"))
+        return None if raw is None else _text(raw)
+
+    async def delete_records(self, kind: str, key: str) -> None:
+        exact = self._key("record", f"{kind}:{key}")
+        with self._translate("deleting records"):
+            doomed = [exact, *[_text(k) async for k in self._client.scan_iter(match=f"{_glob(exact)}:*")]]
+            await self._client.delete(*doomed)
+
     # -- events ---------------------------------------------------------------------------
 
     async def claim_event(self, event_id: str, ttl: float) -> bool:
@@ -620,8 +718,17 @@ def _float(value: object) -> float | None:
 def _load_checkin(data: str) -> Checkin | None:
     try:
         raw: Any = json.loads(data)
-        if not isinstance(raw, dict) or set(raw) != _CHECKIN_FIELDS:
+        if not isinstance(raw, dict) or not _CHECKIN_FIELDS - _OPTIONAL_CHECKIN_FIELDS <= set(raw) <= _CHECKIN_FIELDS:
             return None
         return Checkin(**{**raw, "due_at": float(raw["due_at"])})
     except (ValueError, TypeError):
         return None
+
+
+def _glob(literal: str) -> str:
+    """``literal`` with SCAN's pattern characters escaped."""
+    return "".join(f"\\{c}" if c in "*?[]\\^" else c for c in literal)
+
+
+def _is_under(key: str, scope: str) -> bool:
+    return key == scope or key.startswith(f"{scope}:")

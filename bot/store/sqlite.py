@@ -83,10 +83,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_expiry ON events (expires_at)",
     ),
     ("CREATE TABLE workspace_settings (workspace_key TEXT PRIMARY KEY, data TEXT NOT NULL)",),
+    (
+        "ALTER TABLE checkins ADD COLUMN tenant TEXT",
+        """CREATE TABLE records (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            data TEXT NOT NULL,
+            expires_at REAL,
+            PRIMARY KEY (kind, key)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_CHECKIN_COLUMNS = "id, user_key, platform, user_id, conversation_id, topic_id, lang, due_at"
+_CHECKIN_COLUMNS = "id, user_key, platform, user_id, conversation_id, topic_id, lang, due_at, tenant"
+# Tables with a user_key column: rows are deleted for a forgotten user, or (feedback, outcomes) detached.
+_USER_TABLES = ("conversations", "preferences", "checkins")
+_ATTRIBUTED_TABLES = ("feedback", "outcomes")
 _EVENT_PRUNE_EVERY = 64
 MIN_FREE_BYTES = 16 * 1024 * 1024  # below this the disk counts as full: SQLite needs room for the WAL
 
@@ -405,12 +418,13 @@ class SqliteStore:
             checkin.topic_id,
             checkin.lang,
             checkin.due_at,
+            checkin.tenant,
         )
 
         def work(conn: sqlite3.Connection) -> None:
             with _transaction(conn):
                 conn.execute(
-                    f"INSERT OR REPLACE INTO checkins ({_CHECKIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO checkins ({_CHECKIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
 
@@ -454,16 +468,18 @@ class SqliteStore:
     async def forget_user(self, user_key: str) -> None:
         def work(conn: sqlite3.Connection) -> None:
             with _transaction(conn):
-                for table in ("conversations", "preferences", "checkins"):
+                for table in _USER_TABLES:
                     conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
-                for table in ("feedback", "outcomes"):
+                for table in _ATTRIBUTED_TABLES:
                     conn.execute(f"UPDATE {table} SET user_key = NULL WHERE user_key = ?", (user_key,))
 
+        await self._run(work)
+        await self._empty_wal()
+
+    async def _empty_wal(self) -> None:
         def checkpoint(conn: sqlite3.Connection) -> bool:
             busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return not busy
-
-        await self._run(work)
         # secure_delete zeroes the rows in the database file, but the WAL still holds the pages as they were:
         # copy the zeroed pages back and empty the WAL now, not at the next automatic checkpoint. In a thread,
         # with the full busy timeout: it may wait for readers on other connections.
@@ -473,6 +489,103 @@ class SqliteStore:
                 "a forget; the next checkpoint will do it",
                 self.path,
             )
+
+    async def forget_tenant(self, scope: str) -> None:
+        under = {"scope": scope, "prefix": f"{scope}:", "n": len(scope) + 1}
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                for table in _USER_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE {_under('user_key')}", under)
+                conn.execute(f"DELETE FROM conversations WHERE {_under('key')}", under)
+                conn.execute(f"DELETE FROM workspace_settings WHERE {_under('workspace_key')}", under)
+                conn.execute(f"DELETE FROM records WHERE {_under('key')}", under)
+                for table in _ATTRIBUTED_TABLES:
+                    conn.execute(f"UPDATE {table} SET user_key = NULL WHERE {_under('user_key')}", under)
+
+        await self._run(work)
+        await self._empty_wal()
+
+    async def adopt_untenanted_users(self, platform: str, tenant: str) -> int:
+        # A key without a tenant has nothing after "<platform>:" but the user id (no further ':').
+        old = "substr(user_key, 1, :n) = :platform AND instr(substr(user_key, :n + 1), ':') = 0"
+        moved = ":platform || :tenant || ':' || substr({column}, :n + 1)"
+        names = {"platform": f"{platform}:", "tenant": tenant, "n": len(platform) + 1}
+
+        def work(conn: sqlite3.Connection) -> int:
+            changed = 0
+            with _transaction(conn):
+                # A user who already has preferences under the new key keeps those.
+                conn.execute(
+                    f"INSERT OR IGNORE INTO preferences (user_key, lang)"
+                    f" SELECT {moved.format(column='user_key')}, lang FROM preferences WHERE {old}",
+                    names,
+                )
+                changed += conn.execute(f"DELETE FROM preferences WHERE {old}", names).rowcount
+                changed += conn.execute(
+                    f"UPDATE OR IGNORE conversations SET key = {moved.format(column='key')},"
+                    f" user_key = {moved.format(column='user_key')} WHERE {old}",
+                    names,
+                ).rowcount
+                conn.execute(f"DELETE FROM conversations WHERE {old}", names)  # a newer one held the key
+                changed += conn.execute(
+                    f"UPDATE checkins SET user_key = {moved.format(column='user_key')}, tenant = :tenant WHERE {old}",
+                    names,
+                ).rowcount
+                for table in _ATTRIBUTED_TABLES:
+                    changed += conn.execute(
+                        f"UPDATE {table} SET user_key = {moved.format(column='user_key')} WHERE {old}", names
+                    ).rowcount
+            return changed
+
+        return await self._run(work)
+
+    # -- records --------------------------------------------------------------------------
+
+    async def put_record(self, kind: str, key: str, data: str, ttl: float | None = None) -> None:
+        expires_at = None if ttl is None else self._clock() + ttl
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO records (kind, key, data, expires_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+                    (kind, key, data, expires_at),
+                )
+                conn.execute("DELETE FROM records WHERE expires_at <= ?", (self._clock(),))
+
+        await self._run(work)
+
+    async def get_record(self, kind: str, key: str) -> str | None:
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT data FROM records WHERE kind = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                (kind, key, self._clock()),
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._run(work)
+
+    async def take_record(self, kind: str, key: str) -> str | None:
+        def work(conn: sqlite3.Connection) -> str | None:
+            with _transaction(conn):
+                row = conn.execute(
+                    "DELETE FROM records WHERE kind = ? AND key = ? RETURNING data, expires_at", (kind, key)
+                ).fetchone()
+            if row is None or (row[1] is not None and row[1] <= self._clock()):
+                return None
+            return str(row[0])
+
+        return await self._run(work)
+
+    async def delete_records(self, kind: str, key: str) -> None:
+        under = {"kind": kind, "scope": key, "prefix": f"{key}:", "n": len(key) + 1}
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(f"DELETE FROM records WHERE kind = :kind AND {_under('key')}", under)
+
+        await self._run(work)
 
     async def holds_anything_about(self, user_key: str) -> bool:
         tables = ("conversations", "preferences", "checkins", "feedback", "outcomes")
@@ -590,6 +703,14 @@ class _Busy(Exception):
 def _is_busy(exc: sqlite3.Error) -> bool:
     name = getattr(exc, "sqlite_errorname", "") or ""
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+
+
+def _under(column: str) -> str:
+    """SQL true when ``column`` is ``:scope`` or starts with ``:prefix`` (``:scope`` and ':', ``:n`` long).
+
+    Not LIKE: ids may hold '_' or '%'.
+    """
+    return f"({column} = :scope OR substr({column}, 1, :n) = :prefix)"
 
 
 def _user_version(conn: sqlite3.Connection) -> int:

@@ -52,6 +52,8 @@ class FakeSlack:
     locales: dict[str, str] = field(default_factory=dict)  # users.info's locale per user (else "en-US")
     assistant_threads: set[tuple[str, str]] = field(default_factory=set)  # (channel, thread_ts) of split-view threads
     workspace_admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
+    installs: dict[str, tuple[str, str]] = field(default_factory=dict)  # OAuth code -> (team id, bot token) it grants
+    token_teams: dict[str, str] = field(default_factory=dict)  # auth.test's team per bot token (else TEAM)
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -134,18 +136,20 @@ class FakeSlack:
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(failure.retry_after)}
                 )
             return web.json_response({"ok": False, "error": failure.error})
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, token))
 
-    def _answer(self, method: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: Mapping[str, Any], token: str = "") -> dict[str, Any]:
         self._ts += 1
         ts = f"1700000000.{self._ts:06d}"
+        if method == "oauth.v2.access":
+            return self._oauth_access(args, token)
         if method == "auth.test":
             return {
                 "ok": True,
                 "url": "https://test.slack.com/",
                 "team": "Test",
                 "user": "client-coach",
-                "team_id": TEAM,
+                "team_id": self.token_teams.get(token, TEAM),
                 "user_id": BOT_USER,
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
@@ -187,6 +191,28 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _oauth_access(self, args: Mapping[str, Any], authorization: str) -> dict[str, Any]:
+        """oauth.v2.access: a code from ``installs``, with the app's credentials (HTTP Basic), grants a bot token."""
+        if not authorization.startswith("Basic "):
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self.installs.pop(str(args.get("code") or ""), None)  # a code is used once
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, token = grant
+        self.token_teams[token] = team
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "authed_user": {"id": "U9"},
+            "scope": str(args.get("scope") or "chat:write,commands"),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     async def _response_url(self, request: web.Request) -> web.Response:
         """Like hooks.slack.com; a key starting with "expired" behaves like a URL past its 30 minutes."""

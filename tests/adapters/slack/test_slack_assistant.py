@@ -77,7 +77,7 @@ async def test_a_saved_language_wins_over_the_slack_locale(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
 ) -> None:
     fake.locales["U1"] = "es-ES"
-    await coach.store.set_preferences("slack:U1", Preferences(lang="ca"))
+    await coach.store.set_preferences("slack:T1:U1", Preferences(lang="ca"))
     await open_thread(app, fake, inflight)
     [offer] = fake.to("assistant.threads.setSuggestedPrompts")
     assert offer["title"] == t("assistant_prompts_title", "ca")

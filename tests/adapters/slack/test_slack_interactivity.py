@@ -220,7 +220,7 @@ async def test_checkin_and_outcome_buttons(app: AsyncApp, fake: FakeSlack, infli
     assert still["text"].startswith(escape(t("outcome_unresolved", "en")))
     assert "What is happening now?" in raw(still)
     assert resolved["text"].startswith(escape(t("outcome_resolved", "en")))
-    assert await coach.store.holds_anything_about("slack:U1")
+    assert await coach.store.holds_anything_about("slack:T1:U1")
 
 
 async def test_none_of_these_lists_the_topics(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:
@@ -304,17 +304,17 @@ async def test_app_home_lists_open_checkins_and_cancels_one(
     assert ["Late payment" in r["text"]["text"] for r in rows] == [True, False], "soonest first"
     assert "Scope creep" in rows[1]["text"]["text"]
     assert all("<!date^" in r["text"]["text"] for r in rows), "when, in the reader's own time zone"
-    [first, second] = await coach.open_checkins("slack:U1")
+    [first, second] = await coach.open_checkins("slack:T1:U1")
     assert rows[0]["accessory"]["action_id"] == f"cancel:{first.id}"
 
     await press(app, inflight, f"cancel:{first.id}", home=True)
-    assert await coach.open_checkins("slack:U1") == [second]
+    assert await coach.open_checkins("slack:T1:U1") == [second]
     [_, republished] = fake.to("views.publish")
     assert f"cancel:{first.id}" not in raw(republished) and f"cancel:{second.id}" in raw(republished)
     assert len(fake.to("chat.postMessage")) == 2, "the two check-in confirmations only: nothing sent to the DM"
 
     await press(app, inflight, f"cancel:{first.id}", user="U2", home=True)  # not theirs: nothing happens
-    assert await coach.open_checkins("slack:U1") == [second]
+    assert await coach.open_checkins("slack:T1:U1") == [second]
 
 
 async def test_app_home_language_menu_sets_and_clears_the_language(
@@ -322,7 +322,7 @@ async def test_app_home_language_menu_sets_and_clears_the_language(
 ) -> None:
     await dispatch(app, action_body(home_select("fi")), FORM)
     await settle_app(inflight)
-    assert (await coach.store.get_preferences("slack:U1")).lang == "fi"
+    assert (await coach.store.get_preferences("slack:T1:U1")).lang == "fi"
     [published] = fake.to("views.publish")
     assert "Myöhässä oleva maksu" in raw(published), "republished at once, in Finnish"
     select = published["view"]["blocks"][-1]["accessory"]
@@ -330,7 +330,7 @@ async def test_app_home_language_menu_sets_and_clears_the_language(
 
     await dispatch(app, action_body(home_select("auto")), FORM)
     await settle_app(inflight)
-    assert (await coach.store.get_preferences("slack:U1")).lang is None
+    assert (await coach.store.get_preferences("slack:T1:U1")).lang is None
     assert fake.to("views.publish")[-1]["view"]["blocks"][-1]["accessory"]["initial_option"]["value"] == "auto"
     assert fake.to("chat.postMessage") == []
 

@@ -19,6 +19,7 @@ from slack_bolt.app.async_app import AsyncApp
 from adapters.slack.app import build_client
 from adapters.slack.checkins import deliver_due_checkins
 from adapters.slack.inflight import InFlight
+from adapters.slack.oauth import BOT_SCOPES, REDIRECT_PATH
 from adapters.slack.runner import build_http_app, check_tokens, run_slack, serve_slack
 from adapters.slack.translate import COMMAND_NAME, MESSAGE_SHORTCUT
 from bot.engine.coach import Coach
@@ -26,6 +27,7 @@ from bot.engine.messages import Request
 from bot.errors import ConfigError
 from bot.kb.model import KnowledgeBase
 from bot.settings import Settings
+from bot.store.base import Preferences
 from bot.store.sqlite import SqliteStore
 from tests.adapters.slack.fake_slack_api import (
     APP_TOKEN,
@@ -36,6 +38,7 @@ from tests.adapters.slack.fake_slack_api import (
     FakeSlack,
     command_body,
     direct_message,
+    dispatch,
     event_body,
     mention,
     sign,
@@ -267,6 +270,8 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
         "message.groups",
         "message.im",
         "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
@@ -279,6 +284,9 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
         "assistant:write",
         "users:read",
     }
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES), "the OAuth flow asks for exactly these"
+    [redirect] = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith(REDIRECT_PATH)
     assert manifest["features"]["assistant_view"]["assistant_description"].strip()
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
@@ -309,3 +317,43 @@ async def test_a_clean_start_logs_no_warnings(
     warnings = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == []
     assert any("Socket Mode" in r.getMessage() for r in caplog.records), "the start itself was logged"
+
+
+# -- tenants in single-workspace mode ------------------------------------------------------------------------
+
+
+async def test_a_start_moves_records_kept_before_tenants_under_the_workspace(
+    fixture_kb: KnowledgeBase, settings: Settings, fake: FakeSlack
+) -> None:
+    """An upgrade keeps each user's language and check-ins: `slack:U1` becomes `slack:T1:U1` at the first start."""
+    store = SqliteStore(settings.db_path)
+    await store.set_preferences("slack:U1", Preferences(lang="fi"))
+    coach = Coach(fixture_kb, store, settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_slack(coach, settings, http=True, host="127.0.0.1", port=0, stop=stop))
+    try:
+        await fake.wait_for("auth.test")
+        for _ in range(100):
+            if (await coach.store.get_preferences("slack:T1:U1")).lang == "fi":
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    reopened = SqliteStore(settings.db_path)
+    assert (await reopened.get_preferences("slack:T1:U1")).lang == "fi"
+    assert not await reopened.holds_anything_about("slack:U1")
+    await reopened.close()
+
+
+async def test_app_uninstalled_forgets_the_workspace_in_single_workspace_mode(
+    app: AsyncApp, coach: Coach, inflight: InFlight
+) -> None:
+    await coach.store.set_preferences("slack:T1:U1", Preferences(lang="es"))
+    await coach.store.set_preferences("slack:T2:U1", Preferences(lang="ca"))
+
+    await dispatch(app, event_body({"type": "app_uninstalled", "event_ts": "1700000100.0"}, event_id="EvGone"))
+    assert await inflight.wait_idle(5.0)
+
+    assert not await coach.store.holds_anything_about("slack:T1:U1")
+    assert (await coach.store.get_preferences("slack:T2:U1")).lang == "ca"

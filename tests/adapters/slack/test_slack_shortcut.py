@@ -73,10 +73,10 @@ async def test_a_forwarded_message_is_read_from_its_attachment(
 async def test_the_clients_words_are_never_commands(
     app: AsyncApp, fake: FakeSlack, inflight: InFlight, coach: Coach
 ) -> None:
-    await coach.store.set_preferences("slack:U1", Preferences(lang="es"))
+    await coach.store.set_preferences("slack:T1:U1", Preferences(lang="es"))
     payload = message_shortcut_payload("forget it", fake.response_url("cmd"))
     await dispatch(app, action_body(payload), FORM)
     assert await inflight.wait_idle(5.0)
-    assert await coach.store.holds_anything_about("slack:U1"), "a client's 'forget it' forgets nothing"
+    assert await coach.store.holds_anything_about("slack:T1:U1"), "a client's 'forget it' forgets nothing"
     [answer] = fake.to("response_url")
     assert t("forgotten", "es") not in raw(answer)

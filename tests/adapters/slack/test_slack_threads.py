@@ -62,7 +62,7 @@ async def test_everything_else_is_ignored_and_nothing_about_it_is_stored(
     await settle(inflight)
 
     assert len(fake.to("chat.postMessage")) == 1, "only the first answer"
-    assert not await coach.store.holds_anything_about("slack:U2")
+    assert not await coach.store.holds_anything_about("slack:T1:U2")
     for event_id in ignored:
         assert await coach.store.claim_event(event_id, 60), f"{event_id} was never even claimed"
 

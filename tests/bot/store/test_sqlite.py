@@ -141,7 +141,7 @@ async def test_a_version_1_database_is_upgraded_in_place_for_workspace_settings(
 
     s = SqliteStore(db_path)
     try:
-        assert user_version(db_path) == SCHEMA_VERSION == 2
+        assert user_version(db_path) == SCHEMA_VERSION == 3
         assert await s.get_preferences("slack:U1") == Preferences(lang="fi")
         await s.set_workspace_settings("slack:T1", WorkspaceSettings(lang="es"))
         assert await s.get_workspace_settings("slack:T1") == WorkspaceSettings(lang="es")
