@@ -94,6 +94,8 @@ def advice_texts(entry: Advice) -> Iterator[tuple[str, str]]:
     for name in ("steps", "say_this", "avoid", "more"):
         for index, text in enumerate(getattr(entry, name)):
             yield f"{name}[{index}]", text
+    for index, text in enumerate(entry.call_outline):
+        yield f"call_outline[{index}]", text
     yield "follow_up.question", entry.follow_up.question
     for index, option in enumerate(entry.follow_up.options):
         yield f"follow_up.options[{index}]", option.label

@@ -9,13 +9,12 @@ import pytest
 from bot.kb.gender import gendered_forms, gendered_in_advice
 from bot.kb.model import KnowledgeBase
 
-# Two topics are being rewritten on another branch (issue 13 item 11) and were left alone here. Their remaining
-# forms are listed so that any other gendered form fails; drop the entries once that branch has fixed them.
+# firing-a-client was left to another branch (issue 13 item 11), which made its scripts neutral but not this
+# pitfall ("enviar el mensaje cuando todavía estás enfadado"). It is listed so that any other gendered form fails;
+# drop it once the topic is fixed (e.g. "cuando todavía te dura el enfado", "quan encara et dura l'enuig").
 PENDING_ELSEWHERE = {
     ("firing-a-client", "es", "estás enfadado"),
     ("firing-a-client", "ca", "estàs enfadat"),
-    ("quality-complacency", "es", "por ser tan claro"),
-    ("quality-complacency", "ca", "per ser tan clar"),
 }
 
 
@@ -102,9 +101,11 @@ def test_every_field_the_bot_says_is_checked_but_not_the_users_phrasings(real_kb
         follow_up=replace(entry.follow_up, options=(option, *entry.follow_up.options[1:])),
         next_stage=replace(stage_entry.next_stage, summary="Estàs cansada? Normal."),
         fill_in={"reason": "per ser tan sincera"},
+        call_outline=("Dir-li que estic preocupada pel termini", *entry.call_outline),
         phrasings=("estic farta d'aquest client", *entry.phrasings),
     )
     assert sorted(gendered_in_advice(checked, "ca")) == [
+        ("call_outline[0]", "estic preocupada"),
         ("fill_in.reason", "per ser tan sincera"),
         ("follow_up.options[0]", "Estic esgotat"),
         ("next_stage.summary", "Estàs cansada"),

@@ -114,8 +114,11 @@ def test_every_blank_left_in_a_script_is_named_under_still_to_fill_in(real_kb: K
             replies = [part(real_kb, topic, lang, "say_this", details)]
             if topic.in_lang(lang).next_stage is not None:
                 replies.append(next_stage(real_kb, topic, lang, details))
+            if topic.in_lang(lang).call_outline:
+                replies.append(part(real_kb, topic, lang, "call_outline", details))
             for reply in replies:
-                blanks = {blank for script in reply.script for blank in re.findall(r"\[([^\]]+)\]", script)}
+                texts = (*reply.script, *reply.call_outline)
+                blanks = {blank for text in texts for blank in re.findall(r"\[([^\]]+)\]", text)}
                 unlisted += [(topic.id, lang, blank) for blank in blanks if blank not in reply.notice]
     assert not unlisted, unlisted[:5]
 
