@@ -149,7 +149,9 @@ def _fill_notice(templates: tuple[str, ...], details: Mapping[str, str], lang: s
     unfilled = [label(n, lang, labels) for n in missing(templates, details)]
     if not unfilled:
         return ""
-    return t("script_missing", lang, names=", ".join(unfilled)) if details else t("script_fill", lang)
+    # A topic's own label may carry an example ("the reason, e.g. ..."): then commas cannot separate the names.
+    separator = "; " if any("," in name for name in unfilled) else ", "
+    return t("script_missing", lang, names=separator.join(unfilled)) if details else t("script_fill", lang)
 
 
 def related_choices(kb: KnowledgeBase, topic: Topic, lang: str, limit: int = 4) -> tuple[Choice, ...]:

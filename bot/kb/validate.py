@@ -61,7 +61,12 @@ UNTRACKED_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "an instruction in brackets",
     ),
+    # "What I need from you: (materials, feedback ...)": brackets standing where the content should be.
+    (re.compile(r":[ \t]*\([^)\n]*\)"), "brackets in place of the content"),
 )
+# A `fill_in` label names what to fill in ("the hours included"); it is shown as [label] in the script and listed
+# under "Still to fill in". A sample value ("9:00-17:00") or a blank ("X") would read like a real fact or say nothing.
+FAKE_LABEL = re.compile(r"^(?!.*[^\W\d_]{3}).*$|^\s*(?:X{1,3}|TBD|_+|\.+|…)\s*$", re.IGNORECASE)
 # legal: true <=> the not-legal-advice note. The engine adds the note to every reply of a legal topic, so a topic
 # that writes the note itself must be legal; and a legal topic must say in its own steps when to see a professional.
 LEGAL_NOTE = {
@@ -428,6 +433,12 @@ def _check_fill_in(checker: FileChecker, raw: Any, path: Path_) -> dict[str, str
             checker.add((*path, name), f"expected a non-empty string, got {describe(label)}")
         else:
             out[name] = label.strip()
+            if FAKE_LABEL.match(label.strip()):
+                checker.add(
+                    (*path, name),
+                    f"{label.strip()!r} is a sample value or a blank, not a label: say what to fill in "
+                    '(e.g. "the number of hours"); it is shown as [label] and listed under "Still to fill in"',
+                )
     return out
 
 

@@ -101,3 +101,42 @@ def test_legal_flag_and_the_not_legal_advice_note_agree_everywhere() -> None:
                 replies.append(next_stage(kb, topic, lang, {}))
             for reply in replies:
                 assert bool(reply.disclaimer) == topic.legal, (topic.id, lang, reply.kind)
+
+
+def test_every_blank_left_in_a_script_is_named_under_still_to_fill_in(real_kb: KnowledgeBase) -> None:
+    """Issue 13 item 10: a script is ready to send once the user fills what the bot lists, and nothing else."""
+    from bot.engine.compose import next_stage, part
+
+    details = {"client_name": "Acme"}  # some details given, so the reply lists what is still missing
+    unlisted = []
+    for topic in real_kb.topics.values():
+        for lang in LANGS:
+            replies = [part(real_kb, topic, lang, "say_this", details)]
+            if topic.in_lang(lang).next_stage is not None:
+                replies.append(next_stage(real_kb, topic, lang, details))
+            if topic.in_lang(lang).call_outline:
+                replies.append(part(real_kb, topic, lang, "call_outline", details))
+            for reply in replies:
+                texts = (*reply.script, *reply.call_outline)
+                blanks = {blank for text in texts for blank in re.findall(r"\[([^\]]+)\]", text)}
+                unlisted += [(topic.id, lang, blank) for blank in blanks if blank not in reply.notice]
+    assert not unlisted, unlisted[:5]
+
+
+def test_out_of_hours_scripts_ask_for_the_included_hours_by_name(real_kb: KnowledgeBase) -> None:
+    """The label once was "X": shown as [X] in the script and in "Still to fill in", it said nothing."""
+    from bot.engine.compose import part
+
+    reply = part(real_kb, real_kb.topics["out-of-hours-demands"], "es", "say_this", {"client_name": "Acme"})
+    assert "[número de horas] horas al mes" in reply.script[1]
+    assert "número de horas" in reply.notice and "[X]" not in reply.script[1]
+
+
+def test_still_to_fill_in_separates_labels_that_carry_an_example(real_kb: KnowledgeBase) -> None:
+    from bot.engine.compose import part
+
+    topic = real_kb.topics["arguing-being-right"]
+    with_example = part(real_kb, topic, "en", "say_this", {"client_name": "Acme"}).notice
+    assert "; their version, e.g. the offer right at the top; " in with_example
+    plain = part(real_kb, real_kb.topics["late-payment"], "en", "say_this", {"client_name": "Acme"}).notice
+    assert "Still to fill in: invoice number, project, amount, " in plain

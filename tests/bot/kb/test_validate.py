@@ -248,6 +248,45 @@ def test_untracked_fill_in_markers_fail(kb_dir: Path, marker: str) -> None:
     assert any("untracked fill-in marker" in p for p in problems(kb_dir))
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "What I need from you: (for example feedback or materials).",
+        "What I need from you: (materials, one contact person, feedback within a few working days).",
+    ],
+)
+def test_brackets_in_place_of_the_content_are_an_untracked_marker(kb_dir: Path, line: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["say_this"] = [f"Hi {{client_name}}, about {{project}} and {{amount}}.\n{line}"]
+
+    edit(kb_dir, "late-payment", change)
+    assert any("en.say_this[0]: untracked fill-in marker" in p and "brackets in place" in p for p in problems(kb_dir))
+
+
+def test_brackets_that_explain_are_not_a_marker(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["say_this"] = [
+            "Hi {client_name}, is anything missing on your side (a purchase order number) for {project}, "
+            "{amount}? We spoke at 10:30 (CET)."
+        ]
+
+    edit(kb_dir, "late-payment", change)
+    kb, found = check_knowledge(kb_dir, [])
+    assert kb is not None, found
+
+
+@pytest.mark.parametrize("label", ["X", "XX", "9:00-17:00", "9–17", "___", "TBD", "..."])
+def test_a_fill_in_label_that_is_a_sample_value_or_a_blank_fails(kb_dir: Path, label: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for lang in ("en", "es", "ca", "fi"):
+            data[lang]["say_this"] = [m + " {included_hours}" for m in data[lang]["say_this"]]
+            data[lang]["fill_in"] = {"included_hours": "las horas incluidas" if lang != "en" else label}
+
+    edit(kb_dir, "scope-creep", change)
+    found = problems(kb_dir)
+    assert len(found) == 1 and "en.fill_in.included_hours: " in found[0] and "not a label" in found[0], found
+
+
 def test_a_declared_fill_in_is_a_tracked_placeholder(kb_dir: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         for lang, label in (("en", "the new request"), ("es", "la petición"), ("ca", "la petició"), ("fi", "pyyntö")):
