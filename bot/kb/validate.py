@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import Problem
+from bot.kb.gender import gendered_in_advice
 from bot.kb.model import (
     LANGS,
     PARTS,
@@ -240,6 +241,7 @@ def check_topic(
     _check_call_outline(checker, advice)
     _check_legal(checker, advice, legal)
     _check_markers(checker, advice)
+    _check_gender(checker, advice)
     if checker.problems:
         return None, checker.problems
     topic = Topic(
@@ -339,6 +341,21 @@ def _check_markers(checker: FileChecker, advice: Mapping[str, Advice]) -> None:
                         f"untracked fill-in marker {found.group(0)!r} ({what}): use a {{placeholder}} "
                         "(declare a new one under `fill_in`) so the engine can ask for it",
                     )
+
+
+def _check_gender(checker: FileChecker, advice: Mapping[str, Advice]) -> None:
+    """Spanish and Catalan advice speaks to anyone: no form that assumes the writer's or reader's gender."""
+    for lang, entry in advice.items():
+        for field_name, phrase in gendered_in_advice(entry, lang):
+            checker.add(
+                (lang, *_field_path(field_name)),
+                f"{phrase!r} assumes a gender: rephrase it so it fits anyone (e.g. 'me alegra' for 'estoy encantado')",
+            )
+
+
+def _field_path(field_name: str) -> tuple[str | int, ...]:
+    """'follow_up.options[2]' -> ('follow_up', 'options', 2), for the line lookup."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[.\[\]]+", field_name) if part)
 
 
 def _check_citations(

@@ -381,3 +381,15 @@ def test_an_option_cannot_point_to_a_missing_call_outline(kb_dir: Path) -> None:
     edit(kb_dir, "scope-creep", change)
     expected = "en.follow_up.options[0].part: points to `call_outline` but there is none"
     assert any(expected in p for p in problems(kb_dir))
+
+
+def test_a_gendered_spanish_or_catalan_phrase_is_rejected_with_file_line_and_field(kb_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["es"]["avoid"] = [*data["es"]["avoid"][:-1], "Responder cuando todavía estás enfadado."]
+
+    path = edit(kb_dir, "late-payment", change)
+    found = problems(kb_dir)
+    line = line_of(path, "todavía estás enfadado")
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:{line}: es.avoid[")
+    assert "'estás enfadado' assumes a gender" in found[0]
