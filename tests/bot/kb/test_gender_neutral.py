@@ -9,6 +9,7 @@ import pytest
 from bot.kb.gender import gendered_forms, gendered_in_advice
 from bot.kb.model import KnowledgeBase
 
+
 # firing-a-client was left to another branch (issue 13 item 11), which made its scripts neutral but not this
 # pitfall ("enviar el mensaje cuando todavía estás enfadado"). It is listed so that any other gendered form fails;
 # drop it once the topic is fixed (e.g. "cuando todavía te dura el enfado", "quan encara et dura l'enuig").
