@@ -352,7 +352,8 @@ class Coach:
             if chosen is not None:
                 return await self._advise(request, self.kb.topics[chosen], lang, conv)
         intent = detect_intent(text)
-        if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no"):
+        # "todavía no me ha pagado" answers a check-in as a "no" does.
+        if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no", "still"):
             return await self._outcome(request, conv.topic_id, intent == "yes", lang, conv)
         details = extract_details(text) if request.is_private else {}
         days = self._reminder_days(request, text, lang, conv, intent, details, now)
@@ -362,6 +363,11 @@ class Coach:
             result = await match()
             other_client = mentions_other_client(text) and result.decision != "out_of_scope"
             if not other_client and not self._is_new_situation(result, conv, text):
+                added = self._added_problems(result, current.id, intent, text)
+                if added:  # "they still haven't paid, and now he shouted at me": this one and the new ones
+                    take_details(conv, details)
+                    result = replace(result, decision="several", problems=(current.id, *added)[:3])
+                    return await self._situation(request, result, lang, conv, text)
                 return await self._continue(request, current, intent, details, days, lang, conv, now)
         if intent == "thanks":
             conv.stage = "idle"
@@ -437,6 +443,12 @@ class Coach:
             and best.score >= NEW_SITUATION_SCORE
             and len(text.split()) >= NEW_SITUATION_WORDS
         )
+
+    def _added_problems(self, result: MatchResult, current: str, intent: str | None, text: str) -> tuple[str, ...]:
+        """Situations a "still" message adds to the one being discussed, each the clear subject of a clause."""
+        if intent != "still" or len(text.split()) < NEW_SITUATION_WORDS:
+            return ()
+        return tuple(tid for tid in self.matcher.clause_topics(text, result.lang) if tid != current)
 
     async def _continue(
         self,

@@ -378,6 +378,12 @@ class Matcher:
     def _several_classified(self, body: str, lang: str, gate_from: float = 0.0) -> tuple[str, ...]:
         """Two or three situations, each the clear subject of its own clause (judged by the classifier);
         with ``gate_from``, only clauses the scope gate lets in that surely count."""
+        found = self.clause_topics(body, lang, gate_from)
+        return found if len(found) > 1 else ()
+
+    def clause_topics(self, body: str, lang: str, gate_from: float = 0.0) -> tuple[str, ...]:
+        """The situations (up to three) that are each the clear subject of a clause of a message of several
+        clauses, in order; empty without the trained classifier."""
         model, c = self.model, self.config
         clauses = segments(body, lang)
         if model is None or not 2 <= len(clauses) <= MAX_CLAUSES:
@@ -393,7 +399,7 @@ class Matcher:
             sure = best >= c.clause_from and best >= CLAUSE_LEAD * runner and assessed.in_scope >= gate_from
             if sure and tid not in found:
                 found.append(tid)
-        return tuple(found[:3]) if len(found) > 1 else ()
+        return tuple(found[:3])
 
     def _several(self, body: str, lang: str, retrieval: FloatArray) -> tuple[str, ...]:
         """Two or more situations, each strong on its own clause (judged by retrieval scores)."""

@@ -173,6 +173,20 @@ async def test_a_checkin_answered_no_in_spanish(coach: Coach, clock: Clock) -> N
     assert stage is not None and reply.title == stage.title and reply.lang == "es"
 
 
+@pytest.mark.parametrize("answer", ["todavía no me ha pagado", "aún no me han pagado nada"])
+async def test_a_checkin_answered_with_a_still_not_counts_as_no(coach: Coach, clock: Clock, answer: str) -> None:
+    chat = Conversation(coach)
+    await chat.ask("el cliente no me paga la factura desde hace dos meses")
+    await chat.ask("recuérdame en 3 días")
+    clock.now += 4 * 86400
+    await coach.due_checkins()
+    reply = await chat.ask(answer)
+    stage = coach.kb.topics["late-payment"].in_lang("es").next_stage
+    assert stage is not None and reply.title == stage.title
+    [late] = [s for s in await coach.store.stats() if s.topic_id == "late-payment"]
+    assert late.unresolved == 1
+
+
 async def test_a_topic_without_a_next_stage_still_asks_its_follow_up(make_coach: Callable[..., Coach]) -> None:
     coach = make_coach()
     chat = Conversation(coach)

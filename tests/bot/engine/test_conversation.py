@@ -264,3 +264,35 @@ async def test_a_plain_follow_up_still_continues_the_situation(coach: Coach) -> 
     assert (await chat.ask("my client hasn't paid my invoice in 45 days")).topic_ids == ("late-payment",)
     reply = await chat.ask("they still haven't paid")
     assert reply.topic_ids == ("late-payment",) and reply.kind != "plan"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "added"),
+    [
+        (
+            "el client no em paga la factura des de fa dos mesos",
+            "encara no m'ha pagat i a sobre ahir em va cridar per telèfon",
+            "abusive-client",
+        ),
+        (
+            "my client hasn't paid my invoice in 45 days",
+            "still nothing from them, and on top of that he yelled at me on the phone yesterday",
+            "abusive-client",
+        ),
+    ],
+)
+async def test_a_still_message_that_adds_a_problem_gets_a_plan_with_both(
+    coach: Coach, first: str, then: str, added: str
+) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask(first)).topic_ids == ("late-payment",)
+    reply = await chat.ask(then)
+    assert reply.kind == "plan", reply
+    assert set(reply.topic_ids) >= {"late-payment", added}
+
+
+async def test_a_still_message_with_nothing_new_reaches_the_next_stage(coach: Coach) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("my client hasn't paid my invoice in 45 days")).topic_ids == ("late-payment",)
+    reply = await chat.ask("they still haven't paid and they don't answer my emails")
+    assert reply.kind == "advice" and reply.topic_ids == ("late-payment",), reply
