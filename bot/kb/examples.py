@@ -8,12 +8,12 @@ never shown to users.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from typing import Any
 
 from bot.errors import Problem
 from bot.kb.model import LANGS, OUT_OF_SCOPE_KINDS, Example
-from bot.kb.validate import FileChecker, describe
+from bot.kb.validate import FileChecker, describe, fold
 from bot.kb.yaml_lines import Path_
 
 EXAMPLE_KEYS = {"lang", "topics", "out_of_scope"}
@@ -21,9 +21,16 @@ MAX_EXAMPLE_CHARS = 2000
 
 
 def check_examples(
-    file: str, data: Any, lines: Mapping[Path_, int], topic_ids: Collection[str]
+    file: str,
+    data: Any,
+    lines: Mapping[Path_, int],
+    topic_ids: Collection[str],
+    seen: MutableMapping[str, str] | None = None,
 ) -> tuple[list[Example], list[Problem]]:
+    """``seen`` carries each example's language and folded text to where it was first given, across files:
+    a message given twice teaches nothing more, and under two labels it contradicts itself."""
     checker = FileChecker(file, lines)
+    seen = {} if seen is None else seen
     if not isinstance(data, dict):
         checker.add((), f"expected a mapping with lang, topics and/or out_of_scope; got {describe(data)}")
         return [], checker.problems
@@ -57,10 +64,14 @@ def check_examples(
                     checker.add((*where, index), f"expected a non-empty string, got {describe(text)}")
                 elif len(text) > MAX_EXAMPLE_CHARS:
                     checker.add((*where, index), f"is {len(text)} characters long (at most {MAX_EXAMPLE_CHARS})")
-                elif section == "topics":
-                    found.append(Example(text.strip(), lang, str(label)))
+                elif (key := f"{lang}:{fold(text)}") in seen:
+                    checker.add((*where, index), f"the same message is already an example ({seen[key]})")
                 else:
-                    found.append(Example(text.strip(), lang, None, str(label)))
+                    seen[key] = f"{file}, {section}.{label}"
+                    if section == "topics":
+                        found.append(Example(text.strip(), lang, str(label)))
+                    else:
+                        found.append(Example(text.strip(), lang, None, str(label)))
     if "topics" not in data and "out_of_scope" not in data:
         checker.add((), "has neither `topics:` nor `out_of_scope:`")
     return (found if not checker.problems else []), checker.problems

@@ -136,11 +136,12 @@ def check_knowledge(
         check_cross_references(list(topics.values()), lambda f: lines_by_file.get(f, {}), declared | set(topics))
     )
     examples: list[Example] = []
+    seen: dict[str, str] = {}  # each example's language and folded text -> where it was first given
     for directory in (builtin, *extra_dirs):
         for path in example_files(directory) if directory.is_dir() else ():
             parsed = _read(path, problems)
             if parsed is not None:
-                labelled, example_problems = check_examples(_display(path), *parsed, declared | set(topics))
+                labelled, example_problems = check_examples(_display(path), *parsed, declared | set(topics), seen)
                 examples.extend(labelled)
                 problems.extend(example_problems)
     concepts: Concepts = {}

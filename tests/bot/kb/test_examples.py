@@ -56,3 +56,23 @@ def test_each_mistake_is_named_precisely(kb_dir: Path, text: str, expected: str)
 def test_an_overlong_example_is_refused(kb_dir: Path) -> None:
     found = problems_for(kb_dir, "lang: en\ntopics:\n  late-payment:\n  - '" + "x" * 2500 + "'\n")
     assert any("at most 2000" in p for p in found), found
+
+
+def test_a_message_given_twice_is_refused_and_names_where_it_was_first(kb_dir: Path) -> None:
+    (kb_dir / "examples" / "a.yaml").write_text(
+        "lang: en\ntopics:\n  late-payment:\n  - The studio still owes me for March.\n", encoding="utf-8"
+    )
+    found = problems_for(
+        kb_dir,
+        "lang: en\nout_of_scope:\n  personal:\n  - the studio STILL owes me for march!\n  - my cat ignores me\n",
+    )
+    assert len(found) == 1, found
+    assert "broken.yaml:4: out_of_scope.personal[0]: the same message is already an example" in found[0]
+    assert "a.yaml, topics.late-payment" in found[0]
+
+
+def test_the_same_words_in_two_languages_are_two_examples(kb_dir: Path) -> None:
+    (kb_dir / "examples" / "ca.yaml").write_text("lang: ca\nout_of_scope:\n  short:\n  - factura\n", encoding="utf-8")
+    (kb_dir / "examples" / "es.yaml").write_text("lang: es\nout_of_scope:\n  short:\n  - factura\n", encoding="utf-8")
+    kb = load_knowledge(kb_dir)
+    assert {e.lang for e in kb.examples if e.text == "factura"} == {"ca", "es"}
