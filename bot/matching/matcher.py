@@ -24,6 +24,8 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.classifier import SituationModel, assess, train
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_free_work, named_role
+from bot.matching.features import features
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
 from bot.matching.segments import segments
@@ -178,9 +180,24 @@ class Matcher:
             scores = (in_scope * found.probabilities).astype(np.float32)
         order = np.argsort(-scores, kind="stable")
         matches = tuple(self._match(int(i), float(scores[i]), detected) for i in order[: max(c.candidates, 5)])
-        decision, problems = self._decide(body, matches, detected, retrieval, in_scope)
+        decision: Decision = "out_of_scope"
+        problems: tuple[str, ...] = ()
+        if named is not None or not self._about_someone_else(body, tokens, detected):  # not "my boss yells"
+            decision, problems = self._decide(body, matches, detected, retrieval, in_scope)
         options = self._options(matches, classified=in_scope is not None) if decision == "ambiguous" else ()
         return MatchResult(text, detected, decision, matches, problems, truncated, options)
+
+    def _about_someone_else(self, body: str, tokens: list[str], lang: str) -> bool:
+        """A partner, a relative, a boss or someone the writer hired, and no client: not a client problem. A
+        relative or a friend the writer does paid work for is a client, though ("my cousin wants it for free")."""
+        role = named_role(body)
+        if role != "relation":
+            return role == "customer"
+        concepts = self.model.concepts if self.model is not None else None
+        if concepts is None:
+            return not mentions_free_work(body)
+        found = {f[2:] for f in features(tokens, lang, self.index.stemmers, concepts) if f.startswith("k:")}
+        return not (found & WORK_CONCEPTS or mentions_free_work(body))
 
     def _options(self, matches: tuple[Match, ...], classified: bool) -> tuple[str, ...]:
         """The best two or three situations to offer; a third only when it is not negligible."""

@@ -48,6 +48,42 @@ def test_what_is_not_a_client_problem_is_declined(matcher: Matcher, text: str) -
     assert result.decision == "out_of_scope", result
 
 
+# Who the other person is decides, whatever the situation sounds like: someone in the writer's own life or
+# someone they hired is not a client; a relative or a friend they do paid work for is.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Each of these reads like a client problem to the scope gate alone.
+        "my manager messages me at 11pm and expects an instant reply",
+        "my boss keeps changing what he wants every day and never says why",
+        "mi jefa cambia de opinión cada día y luego me echa la culpa a mí",
+        "mi casero me amenaza con demandarme por una mancha en la pared",
+        "la meva cap m'escriu a les onze de la nit i vol resposta immediata",
+        "I hired a designer for my restaurant menu and she vanished with the deposit",
+        "pomoni soittaa iltaisin ja vaatii vastausta heti",
+    ],
+)
+def test_someone_in_the_writers_own_life_or_hired_by_them_is_not_a_client(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).decision == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("my cousin wants me to design her shop logo for free", "price-pushback"),
+        ("my boss at the agency wants the client's logo redone by Monday and I already did three rounds", None),
+        ("the client's lawyer sent me a letter saying I owe them damages", "legal-threat"),
+    ],
+)
+def test_a_relative_as_client_or_a_role_beside_a_client_is_still_answered(
+    matcher: Matcher, text: str, topic: str | None
+) -> None:
+    result = matcher.match(text)
+    assert result.confident, result
+    if topic is not None:
+        assert result.best is not None and result.best.id == topic, result
+
+
 # 3. Real vocabulary, slang, platforms, titles and quoted clients, in four languages.
 @pytest.mark.parametrize(
     ("text", "topic"),

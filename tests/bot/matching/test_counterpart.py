@@ -1,0 +1,42 @@
+"""Who the other person is: someone in the writer's own life, someone they hired, or (by default) a client."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.model import KnowledgeBase
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_free_work, named_role
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("my boyfriend keeps shouting at me", "relation"),
+        ("My Manager reads all my messages", "relation"),
+        ("mi suegra se mete en todo", "relation"),
+        ("la meva mare no em deixa en pau", "relation"),
+        ("mun isä ei ymmärrä mun työtä", "relation"),
+        ("pomoni soittaa lauantaisin", "relation"),
+        ("my wedding photographer sent half the photos", "customer"),
+        ("I'm paying a freelance dev and the code is a mess", "customer"),
+        ("contraté a una diseñadora y desapareció", "customer"),
+        ("palkkasin koodarin ja hän katosi", "customer"),
+        ("my friend's bakery hired me for photos", None),  # the friend's business is the client
+        ("my colleague, a translator, has a client who never pays", None),  # someone else's client story
+        ("my boss wants me to drop this client", None),  # a client is named
+        ("el cliente no me paga", None),
+        ("the client's lawyer wrote to me", None),
+    ],
+)
+def test_the_role_named(text: str, role: str | None) -> None:
+    assert named_role(text) == role
+
+
+def test_free_work_is_recognised_in_each_language() -> None:
+    for text in ("do it for free", "lo quiere gratis", "ho vol de franc", "haluaa sen ilmaiseksi"):
+        assert mentions_free_work(text), text
+    assert not mentions_free_work("my freelance fees")
+
+
+def test_the_work_concepts_exist_in_the_shipped_lexicon(real_kb: KnowledgeBase) -> None:
+    assert WORK_CONCEPTS <= set(real_kb.concepts)
