@@ -30,15 +30,16 @@ _HIRED = r"(?:freelance \w+|freelancer|contractor|developer|dev|designer|program
 # Someone in the writer's own life: a partner, a relative, a boss ("my manager", "la meva mare", "pomoni").
 _RELATION_PATTERNS = (
     # Not "my friend's shop hired me", nor "my colleague, a translator, ..." (someone else's client story).
-    rf"\bmy (?:{_PERSONAL_EN}|{_WORK_EN})\b(?!'s|,? (?:a|an|who|does|did|is a|freelances|works)\b)",
-    r"\bmi (?:mejor )?(?:novi[oa]|marido|espos[oa]|prometid[oa]|madre|padre|mama|papa|herman[oa]|prim[oa]|"
+    rf"\bmy (?:(?!own\b)\w+ )?(?:{_PERSONAL_EN}|{_WORK_EN})\b(?!'s|,? (?:a|an|who|does|did|is a|freelances|works)\b)",
+    # Not "un amigo de mi padre" or "la botiga de la meva cosina": then that person's friend or shop is the client.
+    r"(?<!de )\bmi (?:mejor )?(?:novi[oa]|marido|espos[oa]|prometid[oa]|madre|padre|mama|papa|herman[oa]|prim[oa]|"
     r"ti[oa]|abuel[oa]|amig[oa]|companer[oa] de piso|caser[oa]|vecin[oa]|entrenador[a]?|profesor[a]?|jef[ea]|"
     r"encargad[oa]|companer[oa] de trabajo|suegr[oa])\b(?!,? que\b)",
-    r"\bmis (?:padres|amig[oa]s|companeros de trabajo|jefes)\b",
-    r"\b(?:el meu|la meva) (?:millor )?(?:xicot|xicota|marit|parella|mare|pare|germa|germana|cosi|cosina|oncle|"
+    r"(?<!de )\bmis (?:padres|amig[oa]s|companeros de trabajo|jefes)\b",
+    r"(?<!de )\b(?:el meu|la meva) (?:millor )?(?:xicot|xicota|marit|parella|mare|pare|germa|germana|cosi|cosina|oncle|"
     r"tieta|avi|avia|amic|amiga|company de pis|companya de pis|veina?|entrenador[a]?|professor[a]?|cap|"
     r"encarregat|encarregada|company de feina|companya de feina|sogr[ea])\b(?!,? (?:que|qui)\b| fa de\b)",
-    r"\bels meus (?:pares|amics|companys de feina)\b",
+    r"(?<!de )\bels meus (?:pares|amics|companys de feina)\b",
     r"\b(?:mun|minun) (?:poikaystava|tyttoystava|mies|vaimo|aiti|isa|sisko|veli|kaveri|ystava|kamppis|"
     r"vuokranantaja|naapuri|valmentaja|opettaja|pomo|esimies|esihenkilo|tyokaveri|kollega|anoppi)\w*",
     r"\b(?:poikaystavani|tyttoystavani|vaimoni|mieheni|aitini|isani|siskoni|veljeni|kaverini|ystavani|"
@@ -48,7 +49,8 @@ _RELATION_PATTERNS = (
 # The writer is the customer: "my wedding photographer", "I'm paying a freelance dev", "contraté a un diseñador".
 _CUSTOMER_PATTERNS = (
     rf"\bmy {_PROVIDER_EN}\b(?!'s)",
-    rf"\bi(?:'m| am) (?:paying|hiring) (?:a|an|this|my) {_HIRED}\b",
+    rf"\bi(?:'?m| am) (?:paying|hiring) (?:a|an|this|my) {_HIRED}\b",
+    r"\bi (?:ordered|bought|purchased)\b|\bcompre\b|\bvaig comprar\b|\bostin\b",
     rf"\b(?:i|we) (?:hired|paid) (?:a|an) {_HIRED}\b",
     rf"\bthe {_HIRED} (?:i|we) (?:hired|paid)\b",
     r"\bmi (?:fotograf[oa]|fontanero|electricista|peluquer[oa])\b",
@@ -82,6 +84,14 @@ WORK_CONCEPTS = frozenset(
     )
 )
 _FREE = re.compile(r"\b(?:for free|free of charge|gratis|de franc|ilmaiseksi|ilmaiseks)\b")
+# Work the writer does for them: "asked me to design", "me encargó", "li faig les fotos", "tilasi minulta".
+_COMMISSIONED = re.compile(
+    r"\b(?:wants|wanted|asked|hired|paid|needs|booked) me to\b|\bi (?:made|built|designed|shot|did|do|manage|run|"
+    r"edit|write|translate) (?:\w+ ){0,4}for (?:her|him|them|his|their)\b|"
+    r"\bme encargo\b|\bque le haga\b|\ble (?:hago|hice|monte|llevo|gestiono)\b|\bgestiono\b|"
+    r"\bem va encarregar\b|\bque li faci\b|\bli (?:faig|vaig fer|porto|gestiono)\b|\bgestiono\b|"
+    r"\btilasi minulta\b|\bhaluaa minun tekevan\b|\bhoidan\b|\btein (?:hanelle|heille)\b"
+)
 _RELATION = re.compile("|".join(f"(?:{p})" for p in _RELATION_PATTERNS))
 _CUSTOMER = re.compile("|".join(f"(?:{p})" for p in _CUSTOMER_PATTERNS))
 _CLIENT = re.compile(
@@ -102,5 +112,7 @@ def named_role(text: str) -> Role | None:
     return "relation" if _RELATION.search(folded) else None
 
 
-def mentions_free_work(text: str) -> bool:
-    return _FREE.search(fold_accents(text.casefold())) is not None
+def mentions_work_for_them(text: str) -> bool:
+    """Work the writer does for the other person: free, commissioned or managed for them."""
+    folded = fold_accents(text.casefold())
+    return _FREE.search(folded) is not None or _COMMISSIONED.search(folded) is not None

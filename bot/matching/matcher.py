@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.classifier import SituationModel, assess, train
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_free_work, named_role
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role
 from bot.matching.features import features
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
@@ -197,9 +197,9 @@ class Matcher:
             return role == "customer"
         concepts = self.model.concepts if self.model is not None else None
         if concepts is None:
-            return not mentions_free_work(body)
+            return not mentions_work_for_them(body)
         found = {f[2:] for f in features(tokens, lang, self.index.stemmers, concepts) if f.startswith("k:")}
-        return not (found & WORK_CONCEPTS or mentions_free_work(body))
+        return not (found & WORK_CONCEPTS or mentions_work_for_them(body))
 
     def _options(self, matches: tuple[Match, ...], classified: bool) -> tuple[str, ...]:
         """The best two or three situations to offer; a third only when it is not negligible."""

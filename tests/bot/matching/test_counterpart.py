@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.model import KnowledgeBase
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_free_work, named_role
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,8 @@ from bot.matching.counterpart import WORK_CONCEPTS, mentions_free_work, named_ro
         ("my friend's bakery hired me for photos", None),  # the friend's business is the client
         ("my colleague, a translator, has a client who never pays", None),  # someone else's client story
         ("my boss wants me to drop this client", None),  # a client is named
+        ("un amigo de mi padre quiere un catálogo", None),  # the father's friend is the client
+        ("la botiga de la meva cosina", None),
         ("el cliente no me paga", None),
         ("the client's lawyer wrote to me", None),
     ],
@@ -32,10 +34,20 @@ def test_the_role_named(text: str, role: str | None) -> None:
     assert named_role(text) == role
 
 
-def test_free_work_is_recognised_in_each_language() -> None:
-    for text in ("do it for free", "lo quiere gratis", "ho vol de franc", "haluaa sen ilmaiseksi"):
-        assert mentions_free_work(text), text
-    assert not mentions_free_work("my freelance fees")
+def test_work_for_them_is_recognised_in_each_language() -> None:
+    for text in (
+        "do it for free",
+        "lo quiere gratis",
+        "ho vol de franc",
+        "haluaa sen ilmaiseksi",
+        "my aunt asked me to design her menu",
+        "mi suegro me encargó las cuentas de su empresa",
+        "la meva cosina vol que li faci la web",
+        "serkkuni tilasi minulta kotisivut",
+    ):
+        assert mentions_work_for_them(text), text
+    assert not mentions_work_for_them("my freelance fees")
+    assert not mentions_work_for_them("my boss asked me why I was late")
 
 
 def test_the_work_concepts_exist_in_the_shipped_lexicon(real_kb: KnowledgeBase) -> None:
