@@ -21,7 +21,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -166,7 +166,8 @@ def _pack(compiled: Compiled) -> Packer:
     pack = Packer()
     index = compiled.index
     pack.json("format", FORMAT)
-    pack.json("kb", kb_to_data(compiled.kb))
+    # Training examples are what the model was fitted on; answering never reads them, so they stay out.
+    pack.json("kb", kb_to_data(replace(compiled.kb, examples=())))
     pack.json("index", {"topic_ids": index.topic_ids, "titles": index.titles, "corpus": index.language_corpus})
     for lang, li in index.langs.items():
         pack.json(f"{lang}.max_idf", li.max_idf)
