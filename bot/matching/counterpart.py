@@ -92,6 +92,13 @@ _COMMISSIONED = re.compile(
     r"\bem va encarregar\b|\bque li faci\b|\bli (?:faig|vaig fer|porto|gestiono)\b|\bgestiono\b|"
     r"\btilasi minulta\b|\bhaluaa minun tekevan\b|\bhoidan\b|\btein (?:hanelle|heille)\b"
 )
+# The writer was hired: whoever did it is a client, whatever else the message says ("my friend's bakery hired
+# me", "mi vecina me encargó la web", "kaverini tilasi minulta kotisivut").
+_HIRED_ME = re.compile(
+    r"\b(?:hired|commissioned|contracted) me\b|\bpaid me to\b|\bme (?:encargo|encargaron)\b|"
+    r"\bem va encarregar\b|\bem van encarregar\b|"
+    r"\b(?:tilasi|tilasivat) minulta\b|\bpalkkasi(?:vat)? minut\b"
+)
 _RELATION = re.compile("|".join(f"(?:{p})" for p in _RELATION_PATTERNS))
 _CUSTOMER = re.compile("|".join(f"(?:{p})" for p in _CUSTOMER_PATTERNS))
 _CLIENT = re.compile(
@@ -110,6 +117,11 @@ def named_role(text: str) -> Role | None:
     if _CUSTOMER.search(folded):
         return "customer"
     return "relation" if _RELATION.search(folded) else None
+
+
+def says_hired(text: str) -> bool:
+    """The writer says someone hired or commissioned them: that someone is a client."""
+    return _HIRED_ME.search(fold_accents(text.casefold())) is not None
 
 
 def mentions_work_for_them(text: str) -> bool:

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.classifier import SituationModel, assess, train
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role, says_hired
 from bot.matching.features import features
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
@@ -178,6 +178,8 @@ class Matcher:
                 # Close to the knowledge base's own phrasings, and the gate does not flatly reject it: a
                 # short, direct description ("they're threatening to get a lawyer over the website").
                 in_scope = max(in_scope, recognised)
+            if in_scope >= c.rescue_from and says_hired(body):  # "my friend's bakery hired me ...": a client
+                in_scope = max(in_scope, c.in_scope_from)
             # P(a client problem) x P(this situation | a client problem).
             scores = (in_scope * found.probabilities).astype(np.float32)
         order = np.argsort(-scores, kind="stable")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.model import KnowledgeBase
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role
+from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role, says_hired
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,11 @@ def test_work_for_them_is_recognised_in_each_language() -> None:
 
 def test_the_work_concepts_exist_in_the_shipped_lexicon(real_kb: KnowledgeBase) -> None:
     assert set(real_kb.concepts) >= WORK_CONCEPTS
+
+
+def test_being_hired_is_recognised_but_not_being_employed() -> None:
+    hired = ("my friend's bakery hired me", "mi vecina me encargó la web", "em va encarregar el logo", "tilasi minulta")
+    for text in hired:
+        assert says_hired(text), text
+    assert not says_hired("me contrataron de administrativa")
+    assert not says_hired("I hired a designer")

@@ -73,6 +73,10 @@ def test_someone_in_the_writers_own_life_or_hired_by_them_is_not_a_client(matche
         ("my cousin wants me to design her shop logo for free", "price-pushback"),
         ("my boss at the agency wants the client's logo redone by Monday and I already did three rounds", None),
         ("the client's lawyer sent me a letter saying I owe them damages", "legal-threat"),
+        # Whoever hired the writer is a client, even a friend or a neighbour.
+        ("my friend's bakery hired me for product photos and now won't pay the invoice", "late-payment"),
+        ("mi vecina me encargó la web de su tienda y ahora no me paga la factura", "late-payment"),
+        ("kaverini tilasi minulta kotisivut eikä ole maksanut laskua", "late-payment"),
     ],
 )
 def test_a_relative_as_client_or_a_role_beside_a_client_is_still_answered(
