@@ -153,13 +153,13 @@ def test_reliability_on_real_posts(matcher: Matcher) -> None:
 @pytest.mark.skipif(not (SHARED / "real_dev.yaml").exists(), reason="the shared sets sit beside the repository")
 def test_floor_on_real_posts(matcher: Matcher) -> None:
     f = evaluate(matcher, load_cases(SHARED / "real_dev.yaml")).figures()
-    assert f["top1"] >= 0.45 and f["top3"] >= 0.68 and f["false_abstention"] <= 0.08, f
+    assert f["top1"] >= 0.47 and f["top3"] >= 0.70 and f["false_abstention"] <= 0.07, f
 
 
 @pytest.mark.skipif(not (SHARED / "off_topic.yaml").exists(), reason="the shared sets sit beside the repository")
 def test_floor_on_off_topic_messages(matcher: Matcher) -> None:
     report = evaluate(matcher, load_cases(SHARED / "off_topic.yaml"))
-    assert report.figures()["out_of_scope_abstention"] >= 0.82, report.figures()
+    assert report.figures()["out_of_scope_abstention"] >= 0.91, report.figures()
 
 
 def test_a_narrower_topic_counts_for_the_one_it_refines(matcher: Matcher, real_kb: KnowledgeBase) -> None:
