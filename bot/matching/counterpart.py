@@ -89,7 +89,7 @@ _COMMISSIONED = re.compile(
     r"\b(?:wants|wanted|asked|hired|paid|needs|booked) me to\b|\bi (?:made|built|designed|shot|did|do|manage|run|"
     r"edit|write|translate) (?:\w+ ){0,4}for (?:her|him|them|his|their)\b|"
     r"\bme encargo\b|\bque le haga\b|\ble (?:hago|hice|monte|llevo|gestiono)\b|\bgestiono\b|"
-    r"\bem va encarregar\b|\bque li faci\b|\bli (?:faig|vaig fer|porto|gestiono)\b|\bgestiono\b|"
+    r"\bem va encarregar\b|\bque li faci\b|\bli (?:faig|vaig fer|porto|gestiono)\b|"
     r"\btilasi minulta\b|\bhaluaa minun tekevan\b|\bhoidan\b|\btein (?:hanelle|heille)\b"
 )
 # The writer was hired: whoever did it is a client, whatever else the message says ("my friend's bakery hired
