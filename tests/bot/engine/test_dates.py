@@ -11,6 +11,7 @@ import pytest
 from bot.engine.dates import WINDOW_CHARS, reminder_window
 from bot.engine.i18n import LANGS, PLURALS, STRINGS, count, t
 from bot.engine.intents import reminder_days
+from tests.bot.engine.test_reminders import ANSWERED
 
 FRIDAY = 1_800_000_000.0  # Friday 15 January 2027, 08:00 UTC (the engine tests' fake clock)
 WEDNESDAY = FRIDAY - 2 * 86400
@@ -55,19 +56,8 @@ def test_reminder_phrases_in_every_language(lang: str, text: str, days: float) -
     assert reminder_days(text, FRIDAY, lang) == days
 
 
-@pytest.mark.parametrize(
-    ("lang", "text", "days"),
-    [
-        ("en", "in two weeks", 14),
-        ("en", "yes, on Monday", 3),
-        ("es", "el lunes", 3),
-        ("es", "en dos semanas", 14),
-        ("ca", "dilluns", 3),
-        ("ca", "d'aquí a dues setmanes", 14),
-        ("fi", "ensi viikolla", 7),
-        ("fi", "kahden viikon päästä", 14),
-    ],
-)
+# The same answers the conversation tests give to the check-in offer (tests/bot/engine/test_reminders.py).
+@pytest.mark.parametrize(("lang", "text", "days"), ANSWERED, ids=[a[1] for a in ANSWERED])
 def test_a_short_answer_to_the_offer_needs_no_keyword(lang: str, text: str, days: float) -> None:
     assert reminder_days(text, FRIDAY, lang, bare=True) == days
     assert reminder_days(text, FRIDAY, lang) is None, "without the offer, a date alone is not a reminder request"
