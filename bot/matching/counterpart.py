@@ -11,6 +11,7 @@ one about paid work the writer does for a relative or a friend ("my cousin wants
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.text.normalize import fold_accents
@@ -108,23 +109,26 @@ _CLIENT = re.compile(
 Role = Literal["relation", "customer"]
 
 
-def named_role(text: str) -> Role | None:
-    """Says "customer" when the writer hired the other person, "relation" when it is someone in their own life,
-    None when the message names neither, or names a client too ("my boss wants me to drop this client")."""
+@dataclass(frozen=True)
+class Counterpart:
+    """Who the message says the other person is, read once per message."""
+
+    # "customer" when the writer hired the other person, "relation" when it is someone in their own life, None
+    # when the message names neither, or names a client too ("my boss wants me to drop this client").
+    role: Role | None
+    # The writer says someone hired or commissioned them: that someone is a client.
+    hired: bool
+    # Work the writer does for the other person: free, commissioned or managed for them.
+    works_for_them: bool
+
+
+def read_counterpart(text: str) -> Counterpart:
     folded = fold_accents(text.casefold())
-    if _CLIENT.search(folded):
-        return None
-    if _CUSTOMER.search(folded):
-        return "customer"
-    return "relation" if _RELATION.search(folded) else None
-
-
-def says_hired(text: str) -> bool:
-    """The writer says someone hired or commissioned them: that someone is a client."""
-    return _HIRED_ME.search(fold_accents(text.casefold())) is not None
-
-
-def mentions_work_for_them(text: str) -> bool:
-    """Work the writer does for the other person: free, commissioned or managed for them."""
-    folded = fold_accents(text.casefold())
-    return _FREE.search(folded) is not None or _COMMISSIONED.search(folded) is not None
+    role: Role | None = None
+    if not _CLIENT.search(folded):
+        role = "customer" if _CUSTOMER.search(folded) else "relation" if _RELATION.search(folded) else None
+    return Counterpart(
+        role=role,
+        hired=_HIRED_ME.search(folded) is not None,
+        works_for_them=_FREE.search(folded) is not None or _COMMISSIONED.search(folded) is not None,
+    )

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.classifier import SituationModel, assess, train
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role, says_hired
+from bot.matching.counterpart import WORK_CONCEPTS, Counterpart, read_counterpart
 from bot.matching.features import features
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
@@ -158,6 +158,7 @@ class Matcher:
             position = self.index.topic_ids.index(named)
             retrieval[position] = 1.0
         in_scope: float | None = None
+        who = read_counterpart(body)
         scores = retrieval
         if self.model is not None and named is None and not is_small_talk(tokens):
             fix = self._typo_fixer(detected)
@@ -178,7 +179,7 @@ class Matcher:
                 # Close to the knowledge base's own phrasings, and the gate does not flatly reject it: a
                 # short, direct description ("they're threatening to get a lawyer over the website").
                 in_scope = max(in_scope, recognised)
-            if in_scope >= c.rescue_from and says_hired(body):  # "my friend's bakery hired me ...": a client
+            if in_scope >= c.rescue_from and who.hired:  # "my friend's bakery hired me ...": a client
                 in_scope = max(in_scope, c.in_scope_from)
             # P(a client problem) x P(this situation | a client problem).
             scores = (in_scope * found.probabilities).astype(np.float32)
@@ -186,22 +187,23 @@ class Matcher:
         matches = tuple(self._match(int(i), float(scores[i]), detected) for i in order[: max(c.candidates, 5)])
         decision: Decision = "out_of_scope"
         problems: tuple[str, ...] = ()
-        if named is not None or not self._about_someone_else(body, tokens, detected):  # not "my boss yells"
+        if named is not None or not self._about_someone_else(who, tokens, detected):  # not "my boss yells"
             decision, problems = self._decide(body, matches, detected, retrieval, in_scope)
         options = self._options(matches, classified=in_scope is not None) if decision == "ambiguous" else ()
         return MatchResult(text, detected, decision, matches, problems, truncated, options)
 
-    def _about_someone_else(self, body: str, tokens: list[str], lang: str) -> bool:
+    def _about_someone_else(self, who: Counterpart, tokens: list[str], lang: str) -> bool:
         """A partner, a relative, a boss or someone the writer hired, and no client: not a client problem. A
         relative or a friend the writer does paid work for is a client, though ("my cousin wants it for free")."""
-        role = named_role(body)
-        if role != "relation":
-            return role == "customer"
+        if who.role != "relation":
+            return who.role == "customer"
+        if who.works_for_them:
+            return False
         concepts = self.model.concepts if self.model is not None else None
         if concepts is None:
-            return not mentions_work_for_them(body)
+            return True
         found = {f[2:] for f in features(tokens, lang, self.index.stemmers, concepts) if f.startswith("k:")}
-        return not (found & WORK_CONCEPTS or mentions_work_for_them(body))
+        return not found & WORK_CONCEPTS
 
     def _options(self, matches: tuple[Match, ...], classified: bool) -> tuple[str, ...]:
         """The best two or three situations to offer; a third only when it is not negligible."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.model import KnowledgeBase
-from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, named_role, says_hired
+from bot.matching.counterpart import WORK_CONCEPTS, read_counterpart
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from bot.matching.counterpart import WORK_CONCEPTS, mentions_work_for_them, name
     ],
 )
 def test_the_role_named(text: str, role: str | None) -> None:
-    assert named_role(text) == role
+    assert read_counterpart(text).role == role
 
 
 def test_work_for_them_is_recognised_in_each_language() -> None:
@@ -45,9 +45,9 @@ def test_work_for_them_is_recognised_in_each_language() -> None:
         "la meva cosina vol que li faci la web",
         "serkkuni tilasi minulta kotisivut",
     ):
-        assert mentions_work_for_them(text), text
-    assert not mentions_work_for_them("my freelance fees")
-    assert not mentions_work_for_them("my boss asked me why I was late")
+        assert read_counterpart(text).works_for_them, text
+    assert not read_counterpart("my freelance fees").works_for_them
+    assert not read_counterpart("my boss asked me why I was late").works_for_them
 
 
 def test_the_work_concepts_exist_in_the_shipped_lexicon(real_kb: KnowledgeBase) -> None:
@@ -57,6 +57,6 @@ def test_the_work_concepts_exist_in_the_shipped_lexicon(real_kb: KnowledgeBase) 
 def test_being_hired_is_recognised_but_not_being_employed() -> None:
     hired = ("my friend's bakery hired me", "mi vecina me encargó la web", "em va encarregar el logo", "tilasi minulta")
     for text in hired:
-        assert says_hired(text), text
-    assert not says_hired("me contrataron de administrativa")
-    assert not says_hired("I hired a designer")
+        assert read_counterpart(text).hired, text
+    assert not read_counterpart("me contrataron de administrativa").hired
+    assert not read_counterpart("I hired a designer").hired
