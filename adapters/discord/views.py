@@ -21,7 +21,7 @@ from bot.engine.messages import Choice
 
 log = logging.getLogger("coach.discord")
 
-ACTION_TEMPLATE = re.compile(r"(?P<action>(?:topic|part|fb|share|checkin|outcome):\S+|none)")
+ACTION_TEMPLATE = re.compile(r"(?P<action>(?:topic|part|fb|share|checkin|outcome):\S+|none|topics)")
 
 Button = discord.ui.Button[discord.ui.View]
 

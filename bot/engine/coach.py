@@ -25,7 +25,7 @@ from bot.engine.commands import Command, language_code, parse_command
 from bot.engine.details import extract_details, looks_private, mentions_other_client
 from bot.engine.i18n import LANGS, count, locale_lang, t
 from bot.engine.intents import detect_intent, ordinal_choice, reminder_days
-from bot.engine.messages import Choice, Outgoing, Platform, Reply, Request, conversation_key
+from bot.engine.messages import ALL_TOPICS_ACTION, Choice, Outgoing, Platform, Reply, Request, conversation_key
 from bot.engine.pasted import Pasted, find_pasted
 from bot.engine.plan import order_problems
 from bot.engine.ratelimit import RateLimiter
@@ -404,7 +404,6 @@ class Coach:
         bare = conv.stage == "checkin_offer" and not details and intent in (None, "yes")
         return reminder_days(text, now, lang, bare=bare)
 
-
     @staticmethod
     def _pasted(request: Request, text: str) -> Pasted | None:
         if request.client_words:
@@ -531,6 +530,8 @@ class Coach:
             if topic is None:
                 return compose.topic_list(self.kb, lang, t("unknown_topic", lang, name=rest.strip()[:60]))
             return await self._advise(request, topic, lang, conv)
+        if action == ALL_TOPICS_ACTION:
+            return compose.topic_list(self.kb, lang)
         if kind == "none":
             conv.stage, conv.pending = "idle", []
             return compose.fallback(self.kb, lang)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from bot.engine.details import fill, label, missing
 from bot.engine.i18n import t
-from bot.engine.messages import Choice, PlanItem, Reply
+from bot.engine.messages import ALL_TOPICS_ACTION, Choice, PlanItem, Reply
 from bot.engine.plan import order_problems, reason
 from bot.kb.model import KnowledgeBase, Topic
 
@@ -264,9 +264,30 @@ def topic_list(kb: KnowledgeBase, lang: str, lead: str = "") -> Reply:
     )
 
 
+# What freelancers bring most (the product's own headline situations): a decline offers these, and the
+# whole list is one button away, so "my boss yells at me" is not answered with 39 buttons.
+COMMON_SITUATIONS = (
+    "angry-client-message",
+    "late-payment",
+    "scope-creep",
+    "own-mistake",
+    "abusive-client",
+    "client-ghosting",
+)
+
+
 def fallback(kb: KnowledgeBase, lang: str, lead: str = "") -> Reply:
-    base = topic_list(kb, lang, lead or t("fallback", lang))
-    return replace(base, kind="fallback")
+    common = [tid for tid in COMMON_SITUATIONS if tid in kb.topics] or list(kb.topics)[: len(COMMON_SITUATIONS)]
+    options = [Choice(f"topic:{tid}", kb.topics[tid].in_lang(lang).title) for tid in common]
+    if len(kb.topics) > len(common):
+        options.append(Choice(ALL_TOPICS_ACTION, t("btn_all_topics", lang, count=len(kb.topics))))
+    return Reply(
+        kind="fallback",
+        lang=lang,
+        text=lead or t("fallback", lang),
+        items=tuple(f"{kb.topics[tid].in_lang(lang).title} ({tid})" for tid in common),
+        options=tuple(options),
+    )
 
 
 def tip(kb: KnowledgeBase, topic: Topic, lang: str) -> Reply:

@@ -55,6 +55,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": "Pregunta-m'ho d'aquí a 3 dies",
         "fi": "Kysy minulta 3 päivän päästä",
     },
+    "btn_all_topics": {
+        "en": "All {count} situations",
+        "es": "Las {count} situaciones",
+        "ca": "Les {count} situacions",
+        "fi": "Kaikki {count} tilannetta",
+    },
     "btn_none": {"en": "None of these", "es": "Ninguna de estas", "ca": "Cap d'aquestes", "fi": "Ei mikään näistä"},
     "btn_yes": {
         "en": "Yes, it worked out",
@@ -105,16 +111,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "fallback": {
         "en": "I don't have advice for that one. I help freelancers with difficult client situations: angry e-mails, "
         "late payments, endless changes, mistakes to own up to and more. Describe what's going on with your "
-        "client, or pick a topic:",
+        "client, or pick one of the most common situations:",
         "es": "No tengo consejos para eso. Ayudo a freelancers con situaciones difíciles con clientes: correos "
         "enfadados, pagos atrasados, cambios sin fin, errores que hay que reconocer y más. Cuéntame qué pasa con "
-        "tu cliente o elige un tema:",
+        "tu cliente o elige una de las situaciones más habituales:",
         "ca": "No tinc consells per a això. Ajudo freelancers amb situacions difícils amb clients: correus enfadats, "
         "pagaments endarrerits, canvis sense fi, errors que cal reconèixer i més. Explica'm què passa amb el teu "
-        "client o tria un tema:",
+        "client o tria una de les situacions més habituals:",
         "fi": "Tähän minulla ei ole neuvoja. Autan freelancereita hankalissa asiakastilanteissa: vihaiset viestit, "
         "myöhässä olevat maksut, loputtomat muutokset, omat virheet ja paljon muuta. Kerro, mitä asiakkaasi kanssa "
-        "on tapahtunut, tai valitse aihe:",
+        "on tapahtunut, tai valitse jokin yleisimmistä tilanteista:",
     },
     "greeting": {
         "en": "Hi! Tell me what's going on with your client and I'll help you handle it.",

@@ -63,6 +63,10 @@ def conversation_key(platform: str, conversation_id: str, user_id: str, tenant: 
     return f"{tenant_scope(platform, tenant)}:{conversation_id}:{user_id}"
 
 
+# The action of a button that lists every situation the coach knows.
+ALL_TOPICS_ACTION = "topics"
+
+
 @dataclass(frozen=True)
 class Choice:
     """An option the user can pick: a button on Slack or Discord, a number in the terminal."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.i18n import t
-from bot.engine.messages import Reply
+from bot.engine.messages import ALL_TOPICS_ACTION, Reply
 
 WIDTH = 88
 
@@ -62,7 +62,9 @@ def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> li
 
 def _lists_topics(reply: Reply) -> bool:
     """A topic list whose numbered options repeat its items: show the list once."""
-    return bool(reply.options) and all(choice.id.startswith("topic:") for choice in reply.options)
+    return bool(reply.options) and all(
+        choice.id.startswith("topic:") or choice.id == ALL_TOPICS_ACTION for choice in reply.options
+    )
 
 
 # Options that only make sense as buttons in a live conversation (not in a one-off `coach ask`).
@@ -146,7 +148,8 @@ def plain_sections(
     if reply.options and numbered_options:
         lines = []
         for index, choice in enumerate(reply.options, 1):
-            label = f"{choice.label} ({choice.id[6:]})" if _lists_topics(reply) else choice.label
+            named = _lists_topics(reply) and choice.id.startswith("topic:")
+            label = f"{choice.label} ({choice.id[6:]})" if named else choice.label
             marker = f"  [{index}] "
             wrapped = wrap(label, width, " " * len(marker), marker)
             lines.append(wrapped[0].replace(marker, style.number(marker), 1))

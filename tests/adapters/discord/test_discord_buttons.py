@@ -104,6 +104,12 @@ async def test_clarify_options_and_none_of_these(bot: CoachClient, api: FakeDisc
 
     fallback = only_followup(await press(bot, api, question, "none"))
     assert fallback.body["embeds"][0]["description"].startswith(t("fallback", "en")[:40])
+    # A decline offers a few common situations and one button for all of them, not 39 buttons.
+    assert len(custom_ids(fallback)) <= 8 and custom_ids(fallback)[-1] == "topics"
+
+    everything = only_followup(await press(bot, api, fallback, "topics"))
+    assert everything.body["embeds"][0]["description"].startswith(t("topics", "en"))
+    assert "topic:yelling-client" in custom_ids(everything), "the one situation the short list left out"
 
 
 async def test_share_posts_the_public_version_in_the_channel(bot: CoachClient, api: FakeDiscord) -> None:

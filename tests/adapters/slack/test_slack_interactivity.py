@@ -223,10 +223,15 @@ async def test_checkin_and_outcome_buttons(app: AsyncApp, fake: FakeSlack, infli
     assert await coach.store.holds_anything_about("slack:T1:U1")
 
 
-async def test_none_of_these_lists_the_topics(app: AsyncApp, fake: FakeSlack, inflight: InFlight) -> None:
+async def test_none_of_these_offers_common_topics_and_the_whole_list(
+    app: AsyncApp, fake: FakeSlack, inflight: InFlight
+) -> None:
     await press(app, inflight, "none", channel="C1", message_ts="1700000005.0001")
     [post] = fake.to("chat.postEphemeral")
-    assert {"topic:late-payment", "topic:scope-creep", "topic:yelling-client"} <= set(action_ids(post))
+    assert action_ids(post) == ["topic:late-payment", "topic:scope-creep", "topics"]
+    await press(app, inflight, "topics", channel="C1", message_ts="1700000005.0002")
+    [_, everything] = fake.to("chat.postEphemeral")
+    assert {"topic:late-payment", "topic:scope-creep", "topic:yelling-client"} <= set(action_ids(everything))
 
 
 async def test_a_topic_button_on_app_home_answers_in_the_dm_and_the_dm_continues(

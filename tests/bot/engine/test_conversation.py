@@ -7,7 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from bot.engine.coach import Coach
+from bot.engine.compose import COMMON_SITUATIONS
 from bot.engine.i18n import t
+from bot.engine.messages import ALL_TOPICS_ACTION
 from bot.matching.compiled import Compiled
 from bot.matching.matcher import MatcherConfig
 from bot.testing import Conversation
@@ -105,9 +107,14 @@ async def test_private_answer_is_full_and_offers_a_checkin(coach: Coach) -> None
     assert any(o.id.startswith("checkin:") for o in reply.options)
 
 
-async def test_out_of_scope_gets_a_friendly_fallback_with_topics(coach: Coach) -> None:
-    reply = await Conversation(coach).ask("how do I center a div in css")
-    assert reply.kind == "fallback" and len(reply.options) == len(coach.kb.topics)
+async def test_out_of_scope_gets_a_short_fallback_with_the_whole_list_one_press_away(coach: Coach) -> None:
+    chat = Conversation(coach)
+    reply = await chat.ask("how do I center a div in css")
+    assert reply.kind == "fallback"
+    assert [o.id for o in reply.options] == [f"topic:{tid}" for tid in COMMON_SITUATIONS] + [ALL_TOPICS_ACTION]
+    assert str(len(coach.kb.topics)) in reply.options[-1].label
+    everything = await chat.press(ALL_TOPICS_ACTION)
+    assert everything.kind == "topics" and len(everything.options) == len(coach.kb.topics)
 
 
 async def test_several_problems_get_an_ordered_plan(coach: Coach) -> None:
