@@ -484,12 +484,12 @@ class Coach:
     ) -> Reply:
         notice = self._notices(request, result, text, lang)
         if result.decision == "out_of_scope":
-            conv.stage, conv.topic_id = "idle", None
-            return (
-                compose.fallback(self.kb, lang, t("fallback", lang))
-                if not notice
-                else replace(compose.fallback(self.kb, lang), notice=notice)
-            )
+            # An aside in a conversation about a client keeps that situation: "more", "what do I say" and
+            # "back to it" still follow it.
+            ongoing = self.kb.topics.get(conv.topic_id or "")
+            if ongoing is None:
+                conv.stage, conv.topic_id = "idle", None
+            return replace(compose.fallback(self.kb, lang, ongoing=ongoing), notice=notice)
         if result.decision == "several":
             conv.stage, conv.topic_id = "advice", order_problems(result.problems)[0]
             conv.follow_up_step = 0

@@ -276,16 +276,23 @@ COMMON_SITUATIONS = (
 )
 
 
-def fallback(kb: KnowledgeBase, lang: str, lead: str = "") -> Reply:
+def fallback(kb: KnowledgeBase, lang: str, lead: str = "", ongoing: Topic | None = None) -> Reply:
+    """A kind decline with a few common situations; ``ongoing`` is the situation the conversation was about,
+    offered first so an aside does not lose it."""
     common = [tid for tid in COMMON_SITUATIONS if tid in kb.topics] or list(kb.topics)[: len(COMMON_SITUATIONS)]
     options = [Choice(f"topic:{tid}", kb.topics[tid].in_lang(lang).title) for tid in common]
     if len(kb.topics) > len(common):
         options.append(Choice(ALL_TOPICS_ACTION, t("btn_all_topics", lang, count=len(kb.topics))))
+    if ongoing is not None:
+        title = ongoing.in_lang(lang).title
+        back = Choice(f"part:{ongoing.id}:full", t("btn_back_to", lang, title=title))
+        options = [back, *(o for o in options if o.id != f"topic:{ongoing.id}")]
+        lead = lead or t("fallback_ongoing", lang, title=title)
     return Reply(
         kind="fallback",
         lang=lang,
         text=lead or t("fallback", lang),
-        items=tuple(f"{kb.topics[tid].in_lang(lang).title} ({tid})" for tid in common),
+        items=() if ongoing is not None else tuple(f"{kb.topics[tid].in_lang(lang).title} ({tid})" for tid in common),
         options=tuple(options),
     )
 

@@ -122,6 +122,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "myöhässä olevat maksut, loputtomat muutokset, omat virheet ja paljon muuta. Kerro, mitä asiakkaasi kanssa "
         "on tapahtunut, tai valitse jokin yleisimmistä tilanteista:",
     },
+    "fallback_ongoing": {
+        "en": "That doesn't read like a client situation to me, so I'll leave it aside. We were talking about: "
+        "{title}. Tell me more about it, or describe another problem with a client.",
+        "es": "Eso no me parece una situación con un cliente, así que lo dejo a un lado. Estábamos hablando de: "
+        "{title}. Cuéntame más sobre ello o descríbeme otro problema con un cliente.",
+        "ca": "Això no em sembla una situació amb un client, així que ho deixo de banda. Parlàvem de: {title}. "
+        "Explica-me'n més o descriu-me un altre problema amb un client.",
+        "fi": "Tämä ei kuulosta minusta asiakastilanteelta, joten jätän sen sivuun. Puhuimme aiheesta: {title}. "
+        "Kerro siitä lisää tai kuvaile jokin toinen ongelma asiakkaan kanssa.",
+    },
+    "btn_back_to": {
+        "en": "Back to: {title}",
+        "es": "Volver a: {title}",
+        "ca": "Tornar a: {title}",
+        "fi": "Takaisin: {title}",
+    },
     "greeting": {
         "en": "Hi! Tell me what's going on with your client and I'll help you handle it.",
         "es": "¡Hola! Cuéntame qué pasa con tu cliente y te ayudo a gestionarlo.",

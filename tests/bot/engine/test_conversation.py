@@ -303,3 +303,23 @@ async def test_a_still_message_with_nothing_new_reaches_the_next_stage(coach: Co
     assert (await chat.ask("my client hasn't paid my invoice in 45 days")).topic_ids == ("late-payment",)
     reply = await chat.ask("they still haven't paid and they don't answer my emails")
     assert reply.kind == "advice" and reply.topic_ids == ("late-payment",), reply
+
+
+async def test_an_aside_in_a_conversation_is_declined_but_keeps_the_situation(coach: Coach) -> None:
+    chat = Conversation(coach)
+    first = await chat.ask("my client still hasn't paid the invoice I sent two months ago")
+    assert first.topic_ids == ("late-payment",)
+    aside = await chat.ask("my husband thinks I'm too soft with people")
+    assert aside.kind == "fallback"
+    assert aside.options[0].id == "part:late-payment:full", "the situation under discussion comes first"
+    assert "topic:late-payment" not in [o.id for o in aside.options], "offered once"
+    assert first.title in aside.text
+    script = await chat.ask("so what should I write to them?")
+    assert script.topic_ids == ("late-payment",) and script.script, "the aside did not end the conversation"
+    again = await chat.press(1)
+    assert again.kind == "advice" and again.topic_ids == ("late-payment",)
+
+
+async def test_a_decline_with_no_situation_under_discussion_offers_no_way_back(coach: Coach) -> None:
+    reply = await Conversation(coach).ask("my husband thinks I'm too soft with people")
+    assert reply.kind == "fallback" and not any(o.id.startswith("part:") for o in reply.options)
