@@ -51,7 +51,8 @@ _RELATION_PATTERNS = (
 _CUSTOMER_PATTERNS = (
     rf"\bmy {_PROVIDER_EN}\b(?!'s)",
     rf"\bi(?:'?m| am) (?:paying|hiring) (?:a|an|this|my) {_HIRED}\b",
-    r"\bi (?:ordered|bought|purchased)\b|\bcompre\b|\bvaig comprar\b|\bostin\b",
+    # "I ordered" (not "she ordered it from me": "me encargo", "em va encarregar", "tilasi minulta").
+    r"\bi (?:ordered|bought|purchased)\b|\b(?:compre|encargue)\b|\bvaig (?:comprar|encarregar)\b|\b(?:ostin|tilasin)\b",
     rf"\b(?:i|we) (?:hired|paid) (?:a|an) {_HIRED}\b",
     rf"\bthe {_HIRED} (?:i|we) (?:hired|paid)\b",
     r"\bmi (?:fotograf[oa]|fontanero|electricista|peluquer[oa])\b",

@@ -21,6 +21,13 @@ from bot.matching.counterpart import WORK_CONCEPTS, read_counterpart
         ("I'm paying a freelance dev and the code is a mess", "customer"),
         ("contraté a una diseñadora y desapareció", "customer"),
         ("palkkasin koodarin ja hän katosi", "customer"),
+        # Ordering something: the writer is the customer; being ordered from is being a client's supplier.
+        ("encargué unas camisetas y vinieron con otro color", "customer"),
+        ("vaig encarregar unes cadires i n'han arribat dues de trencades", "customer"),
+        ("tilasin takin ja sain väärän koon", "customer"),
+        ("la veïna em va encarregar unes fotos i no paga", None),
+        ("me encargó unas fotos y no me paga", None),
+        ("naapuri tilasi minulta valokuvat eikä maksa", None),
         ("my friend's bakery hired me for photos", None),  # the friend's business is the client
         ("my colleague, a translator, has a client who never pays", None),  # someone else's client story
         ("my boss wants me to drop this client", None),  # a client is named
