@@ -85,6 +85,10 @@ WORK_CONCEPTS = frozenset(
         "freelancer-role",
     )
 )
+# Asked of a friend or a relative (not of a boss or a colleague), changes and deliveries are work done for them
+# too ("my neighbour wants the photos redone"); the scope gate still judges the message.
+PERSONAL_WORK_CONCEPTS = frozenset(("revisions", "redo-rework", "scope-extra", "deliverable"))
+WORKPLACE_CONCEPT = "employee-workplace"
 _FREE = re.compile(r"\b(?:for free|free of charge|gratis|de franc|ilmaiseksi|ilmaiseks)\b")
 # Work the writer does for them: "asked me to design", "me encargó", "li faig les fotos", "tilasi minulta".
 _COMMISSIONED = re.compile(

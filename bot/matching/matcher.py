@@ -24,7 +24,13 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching.classifier import SituationModel, assess, train
-from bot.matching.counterpart import WORK_CONCEPTS, Counterpart, read_counterpart
+from bot.matching.counterpart import (
+    PERSONAL_WORK_CONCEPTS,
+    WORK_CONCEPTS,
+    WORKPLACE_CONCEPT,
+    Counterpart,
+    read_counterpart,
+)
 from bot.matching.features import features
 from bot.matching.index import TYPO_MIN_LENGTH, FloatArray, IntArray, LangIndex, MatchIndex, build_index, with_bigrams
 from bot.matching.result import Decision, Match, MatchResult
@@ -203,7 +209,8 @@ class Matcher:
         if concepts is None:
             return True
         found = {f[2:] for f in features(tokens, lang, self.index.stemmers, concepts) if f.startswith("k:")}
-        return not found & WORK_CONCEPTS
+        work = WORK_CONCEPTS if WORKPLACE_CONCEPT in found else WORK_CONCEPTS | PERSONAL_WORK_CONCEPTS
+        return not found & work
 
     def _options(self, matches: tuple[Match, ...], classified: bool) -> tuple[str, ...]:
         """The best two or three situations to offer; a third only when it is not negligible."""
