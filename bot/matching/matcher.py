@@ -105,6 +105,9 @@ class MatcherConfig:
     # ... unless retrieval recognises the message this surely and the gate gives it at least `rescue_from`.
     recognised_from: float = 0.9
     rescue_from: float = 0.2
+    # ... or unless the classifier is all but certain which client situation it is ("invoice was net 30 and
+    # we're at day 75"): the gate leans on words such as "client", which a message need not use.
+    certain_from: float = 0.95
     sentence_weight: float = 0.3
     retrieval_weight: float = 0.4
     # A classified answer is given outright at this score; below it the user picks from the closest topics.
@@ -186,6 +189,8 @@ class Matcher:
                 # short, direct description ("they're threatening to get a lawyer over the website").
                 in_scope = max(in_scope, recognised)
             if in_scope >= c.rescue_from and who.hired:  # "my friend's bakery hired me ...": a client
+                in_scope = max(in_scope, c.in_scope_from)
+            if described and in_scope >= c.rescue_from and float(found.probabilities.max()) >= c.certain_from:
                 in_scope = max(in_scope, c.in_scope_from)
             # P(a client problem) x P(this situation | a client problem).
             scores = (in_scope * found.probabilities).astype(np.float32)
