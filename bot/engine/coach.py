@@ -374,7 +374,7 @@ class Coach:
             return compose.message("confirmation", lang, t("thanks", lang))
         if intent == "greeting":
             return compose.message("help", lang, t("greeting", lang))
-        if days is not None or intent in ("script", "more", "still"):
+        if days is not None or intent in ("call", "script", "more", "still"):
             if result is None:
                 result = await match()
             if not result.confident:
@@ -474,7 +474,9 @@ class Coach:
             reply = compose.still_stuck(self.kb, topic, lang, conv.follow_up_step, conv.details)
             conv.follow_up_step += 1
             return reply
-        if intent == "script" or details:
+        if intent == "call" and topic.in_lang(lang).call_outline:
+            return compose.part(self.kb, topic, lang, "call_outline", conv.details)
+        if intent in ("script", "call") or details:
             reply = compose.part(self.kb, topic, lang, "say_this", conv.details)
             return replace(reply, text=t("details_noted", lang)) if details else reply
         return compose.message("help", lang, t("help", lang))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.engine.dates import days_until, reminder_window
 
-Intent = Literal["script", "more", "still", "thanks", "greeting", "yes", "no", "helpful", "not_helpful"]
+Intent = Literal["call", "script", "more", "still", "thanks", "greeting", "yes", "no", "helpful", "not_helpful"]
 
 # Checked in order; the first that matches wins. Patterns run on lower-cased text.
 _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
@@ -23,6 +23,17 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|hola|buenas|buenos días|"
             r"bon dia|bona tarda|ei|moi|hei|terve|moikka)[!. ]*$"
+        ),
+    ),
+    (
+        # What to say on a call rather than in writing: the talking points, where the situation has them.
+        "call",
+        re.compile(
+            r"(?:what (?:do|should|can|could) i (?:say|tell)|what to say|how (?:do|should) i (?:say|put) it)"
+            r".*\b(?:on|during|in|for) the (?:phone|call)\b|\btalking points\b|\bprepare (?:for )?(?:the|a) call\b|"
+            r"qu[eé] (?:le |les )?digo .*(?:por tel[eé]fono|en la llamada)|preparar la llamada|"
+            r"qu[eè] (?:li |els )?dic .*(?:per tel[eè]fon|a la trucada)|preparar la trucada|"
+            r"mit[äa] (?:sanon|sanoisin) puhelimessa|valmistel\w* puhelu"
         ),
     ),
     (

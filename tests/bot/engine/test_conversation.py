@@ -323,3 +323,30 @@ async def test_an_aside_in_a_conversation_is_declined_but_keeps_the_situation(co
 async def test_a_decline_with_no_situation_under_discussion_offers_no_way_back(coach: Coach) -> None:
     reply = await Conversation(coach).ask("my husband thinks I'm too soft with people")
     assert reply.kind == "fallback" and not any(o.id.startswith("part:") for o in reply.options)
+
+
+@pytest.mark.parametrize(
+    ("situation", "question"),
+    [
+        ("I made a mistake in the report I delivered and have to tell the client", "what do I say on the phone?"),
+        ("me equivoqué en el informe que entregué y tengo que decírselo al cliente", "¿y qué le digo por teléfono?"),
+        ("vaig cometre un error a l'informe que vaig lliurar i l'he de dir al client", "què li dic per telèfon?"),
+        ("tein virheen raporttiin jonka toimitin ja minun pitää kertoa asiakkaalle", "mitä sanon puhelimessa?"),
+    ],
+)
+async def test_asking_what_to_say_on_a_call_gives_the_talking_points(
+    coach: Coach, situation: str, question: str
+) -> None:
+    chat = Conversation(coach)
+    first = await chat.ask(situation)
+    assert first.topic_ids == ("own-mistake",), first
+    call = await chat.ask(question)
+    assert call.call_outline and not call.script, call
+    assert call.topic_ids == ("own-mistake",)
+
+
+async def test_a_call_question_where_there_are_no_talking_points_gets_the_message(coach: Coach) -> None:
+    chat = Conversation(coach)
+    await chat.ask("my client still hasn't paid the invoice I sent two months ago")
+    reply = await chat.ask("what should I say on the call?")
+    assert reply.script and not reply.call_outline and reply.topic_ids == ("late-payment",)
