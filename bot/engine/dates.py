@@ -87,6 +87,49 @@ _PHRASES: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         ("muutaman", "päivän"): ("3", "päivän"),
     },
 }
+# A short answer read whole must name a time: dateparser alone reads "a", "we", "mi" or "set" as dates (a
+# month ahead, a Wednesday, a miércoles, September). A trailing "*" stands for any ending ("viikolla").
+_TIME_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("today", "tomorrow", "tonight", "day", "days", "week", "weeks", "weekend", "fortnight", "month", "months",
+           "next", "hour", "hours", "morning", "evening"),
+    "es": ("hoy", "mañana", "pasado", "día", "días", "dia", "dias", "semana*", "finde", "mes", "meses", "próxim*",
+           "proxim*", "hora", "horas", "quincena"),
+    "ca": ("avui", "demà", "dia", "dies", "setman*", "mes", "mesos", "vinent", "proper", "propera", "hora", "hores",
+           "quinzena"),
+    "fi": ("tänään", "huomen*", "ylihuomen*", "päivä*", "viiko*", "kuukau*", "ensi", "tunni*", "tunti*", "aamu*",
+           "illalla"),
+}  # fmt: skip
+_DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th|[./]\d{1,2})(?!\w)")
+
+
+def _calendar_words() -> list[str]:
+    """Month and weekday names of our languages (babel's locale data), four letters or more, any ending."""
+    from babel.dates import get_day_names, get_month_names  # noqa: PLC0415 - only when a bare answer is read
+
+    names: set[str] = set()
+    for lang in _TIME_WORDS:
+        for width in ("wide", "abbreviated"):
+            names.update(get_month_names(width, context="stand-alone", locale=lang).values())
+            names.update(get_day_names(width, context="stand-alone", locale=lang).values())
+    return [f"{n.casefold().rstrip('.')}*" for n in names if len(n.rstrip(".")) >= 4]
+
+
+def _cue_pattern() -> re.Pattern[str]:
+    cues = {*(w for words in _TIME_WORDS.values() for w in words), *_calendar_words()}
+    alternatives = sorted((re.escape(c[:-1]) + r"\w*" if c.endswith("*") else re.escape(c) for c in cues), key=len)
+    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(alternatives)) + r")(?!\w)")
+
+
+def names_a_time(text: str) -> bool:
+    """Whether a short message names a day, a date or a span of time in any of our languages."""
+    global _CUES  # noqa: PLW0603 - built once, on first use
+    if _CUES is None:
+        _CUES = _cue_pattern()
+    lowered = text.casefold()
+    return _DAY_OF_MONTH.search(lowered) is not None or _CUES.search(lowered) is not None
+
+
+_CUES: re.Pattern[str] | None = None
 _FI_UNITS = frozenset({"päivän", "viikon", "kuukauden", "tunnin"})
 _FI_AFTER = frozenset({"päästä", "kuluttua"})
 _STRIP = ".,;:!?¡¿()\"«»“”"
@@ -112,7 +155,7 @@ def reminder_window(text: str, *, bare: bool = False) -> tuple[str, str | None] 
         return lowered[match.end() : match.end() + WINDOW_CHARS], lang
     stripped = lowered.strip()
     # A bare "2" is an option number, not the 2nd of the month: a date needs words.
-    if bare and len(stripped) <= BARE_CHARS and any(c.isalpha() for c in stripped):
+    if bare and len(stripped) <= BARE_CHARS and any(c.isalpha() for c in stripped) and names_a_time(stripped):
         return stripped, None
     return None
 

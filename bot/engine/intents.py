@@ -50,11 +50,13 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "still",
         re.compile(
-            r"what if (?:they|he|she|the client)|(?:they|he|she) still\b|still (?:refuse|won'?t|doesn'?t|don'?t|angry|"
+            r"(?:what|and) if (?:they|he|she|the client)|(?:they|he|she) still\b|"
+            r"still (?:refuse|won'?t|doesn'?t|don'?t|angry|"
             r"ignor|nothing|no\b|not\b|haven'?t|hasn'?t)|and if (?:not|that fails)|doesn'?t work|didn'?t work|"
-            r"y si (?:sigue|no|a[uú]n|contin[uú]a)|siguen? sin|no funciona|no funcion[oó]|"
+            r"y si (?:me |nos )?(?:sigue|siguen|no|a[uú]n|contin[uú]a)|siguen? sin|no funciona|no funcion[oó]|"
             r"(?:todav[ií]a|a[uú]n) no (?:me )?(?:ha|han)\b|"
-            r"i si (?:continua|no|encara)|continua sense|encara no (?:m'ha|m'han|ha|han)\b|encara res|"
+            r"i si (?:em |ens )?(?:continua|continuen|segueix|segueixen|no|encara)|continua sense|"
+            r"encara no (?:m'ha|m'han|ha|han)\b|encara res|"
             r"ent[äa] jos|jos (?:h[äa]n|he|asiakas) (?:ei|edelleen|silti)|ei auttanut|ei toiminut|edelleen"
         ),
     ),

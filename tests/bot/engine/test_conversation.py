@@ -305,6 +305,17 @@ async def test_a_still_message_with_nothing_new_reaches_the_next_stage(coach: Co
     assert reply.kind == "advice" and reply.topic_ids == ("late-payment",), reply
 
 
+@pytest.mark.parametrize(
+    "then", ["and if they keep ignoring me?", "¿y si me siguen ignorando?", "i si em continuen ignorant?"]
+)
+async def test_and_if_they_keep_ignoring_me_is_a_follow_up(coach: Coach, then: str) -> None:
+    chat = Conversation(coach)
+    assert (await chat.ask("my client hasn't paid my invoice in 45 days")).topic_ids == ("late-payment",)
+    await chat.ask("what do I say?")
+    reply = await chat.ask(then)
+    assert reply.kind == "advice" and reply.topic_ids == ("late-payment",), reply
+
+
 async def test_an_aside_in_a_conversation_is_declined_but_keeps_the_situation(coach: Coach) -> None:
     chat = Conversation(coach)
     first = await chat.ask("my client still hasn't paid the invoice I sent two months ago")

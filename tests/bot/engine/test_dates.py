@@ -68,6 +68,26 @@ def test_answers_that_name_no_day_are_not_reminders(text: str) -> None:
     assert reminder_days(text, FRIDAY, "en", bare=True) is None
 
 
+# dateparser alone reads a lone "a", "we", "one", "mi", "set" or "mä" as a date: a short message right after the
+# offer that names no time ("what's a good invoicing app?") must not become a check-in weeks away.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "what's a good invoicing app?"),
+        ("en", "we could talk about it"),
+        ("en", "nice one"),
+        ("en", "When a client demands that"),
+        ("es", "mi tío quiere lo mismo"),
+        ("es", "un cliente nuevo"),
+        ("ca", "set de fitxers"),
+        ("ca", "des que va passar"),
+        ("fi", "mä en tiedä"),
+    ],
+)
+def test_a_short_message_that_names_no_time_is_not_an_answer_to_the_offer(lang: str, text: str) -> None:
+    assert reminder_days(text, FRIDAY, lang, bare=True) is None
+
+
 def test_the_conversation_language_goes_first_and_the_keyword_language_second() -> None:
     # A Spanish keyword in a conversation the bot believes is English: still read in Spanish.
     assert reminder_days("recuérdame el lunes", FRIDAY, "en") == 3
