@@ -347,11 +347,16 @@ class Coach:
 
         if not text.strip():
             return compose.message("help", lang, t("empty", lang))
-        if conv.stage == "clarify" and conv.pending:
-            chosen = self._resolve_choice(text, conv.pending, lang)
+        intent = detect_intent(text)
+        pending = self._pending(conv)
+        if pending:
+            # A title typed loosely picks an option, unless the message asks something ("what do I say?"
+            # resembles "The client says the result isn't what they expected").
+            chosen = self._resolve_choice(text, pending, by_title=intent is None)
             if chosen is not None:
                 return await self._advise(request, self.kb.topics[chosen], lang, conv)
-        intent = detect_intent(text)
+            if intent in ("script", "call", "more"):  # "what do I say?" before picking: which one?
+                return compose.clarify(self.kb, pending, lang)
         # "todavía no me ha pagado" answers a check-in as a "no" does.
         if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no", "still"):
             return await self._outcome(request, conv.topic_id, intent == "yes", lang, conv)
@@ -486,6 +491,9 @@ class Coach:
     ) -> Reply:
         notice = self._notices(request, result, text, lang)
         if result.decision == "out_of_scope":
+            pending = self._pending(conv)
+            if pending:  # "ok", "hmm" while a choice is open: the question still stands
+                return compose.clarify(self.kb, pending, lang, notice)
             # An aside in a conversation about a client keeps that situation: "more", "what do I say" and
             # "back to it" still follow it.
             ongoing = self.kb.topics.get(conv.topic_id or "")
@@ -671,10 +679,18 @@ class Coach:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _resolve_choice(self, text: str, pending: list[str], lang: str) -> str | None:
+    def _pending(self, conv: Conversation) -> list[str]:
+        """The situations the user was asked to choose from, while that question is open."""
+        if conv.stage != "clarify":
+            return []
+        return [tid for tid in conv.pending if tid in self.kb.topics]
+
+    def _resolve_choice(self, text: str, pending: list[str], *, by_title: bool = True) -> str | None:
         number = ordinal_choice(text)
         if number is not None:
             return pending[number - 1] if number <= len(pending) else None
+        if not by_title:
+            return None
         titles = {
             self.kb.topics[tid].in_lang(code).title: tid for tid in pending if tid in self.kb.topics for code in LANGS
         }

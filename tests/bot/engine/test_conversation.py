@@ -361,3 +361,15 @@ async def test_a_call_question_where_there_are_no_talking_points_gets_the_messag
     await chat.ask("my client still hasn't paid the invoice I sent two months ago")
     reply = await chat.ask("what should I say on the call?")
     assert reply.script and not reply.call_outline and reply.topic_ids == ("late-payment",)
+
+
+async def test_while_a_choice_is_open_a_vague_reply_or_what_do_i_say_asks_again(coach: Coach) -> None:
+    chat = Conversation(coach)
+    await chat.ask("my client still hasn't paid the invoice I sent two months ago")
+    question = await chat.ask('He wrote: "Honestly I expected much more for this price." I don\'t know how to answer')
+    assert question.kind == "clarify", question
+    for reply_text in ("ok", "what do I say?"):
+        again = await chat.ask(reply_text)
+        assert again.kind == "clarify" and again.topic_ids == question.topic_ids, (reply_text, again)
+    chosen = await chat.ask("1")
+    assert chosen.kind == "advice" and chosen.topic_ids == question.topic_ids[:1]
