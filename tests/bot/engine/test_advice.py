@@ -32,6 +32,23 @@ def test_client_names_are_read_in_every_language(text: str, name: str) -> None:
     assert extract_details(text).get("client_name") == name
 
 
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        ("the client is Nordlicht GmbH, I'm Sam", {"client_name": "Nordlicht GmbH", "your_name": "Sam"}),
+        ("client is Acme. I'm Sam.", {"client_name": "Acme", "your_name": "Sam"}),
+        ("soy Ana, la clienta se llama Laura", {"client_name": "Laura", "your_name": "Ana"}),
+        ("sign it Sam Ortiz", {"your_name": "Sam Ortiz"}),
+        # Alone, "I'm <Capitalised>" is as often a state as a name.
+        ("I'm OK", {}),
+        ("I am Stressed.", {}),
+        ("I'm Sorry about the delay", {}),
+    ],
+)
+def test_the_writers_own_name_is_read_when_they_introduce_themselves(text: str, details: dict[str, str]) -> None:
+    assert extract_details(text) == details
+
+
 def test_a_pronoun_after_client_is_not_a_name() -> None:
     assert "client_name" not in extract_details("My client, I think, is late")
     assert mentions_other_client("another client keeps calling me at night")
