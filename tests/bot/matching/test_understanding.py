@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.evaluate import evaluate, load_cases
 from bot.kb.model import KnowledgeBase
@@ -167,7 +168,15 @@ def test_floor_on_real_posts(matcher: Matcher) -> None:
 @pytest.mark.skipif(not (SHARED / "off_topic.yaml").exists(), reason="the shared sets sit beside the repository")
 def test_floor_on_off_topic_messages(matcher: Matcher) -> None:
     report = evaluate(matcher, load_cases(SHARED / "off_topic.yaml"))
-    assert report.figures()["out_of_scope_abstention"] >= 0.91, report.figures()
+    assert report.figures()["out_of_scope_abstention"] >= 0.94, report.figures()
+
+
+@pytest.mark.skipif(not (SHARED / "off_topic.yaml").exists(), reason="the shared sets sit beside the repository")
+def test_every_personal_and_as_customer_message_is_declined(matcher: Matcher) -> None:
+    cases = yaml.safe_load((SHARED / "off_topic.yaml").read_text(encoding="utf-8"))["cases"]
+    kept = [c for c in cases if c.get("kind") in ("personal", "as-customer")]
+    answered = [c["text"][:60] for c in kept if matcher.match(c["text"]).confident]
+    assert len(kept) >= 10 and answered == [], answered
 
 
 def test_a_narrower_topic_counts_for_the_one_it_refines(matcher: Matcher, real_kb: KnowledgeBase) -> None:
