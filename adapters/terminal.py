@@ -114,6 +114,13 @@ class TerminalChat:
             self.last = outgoing.reply
         return [outgoing.reply for outgoing in due]
 
+    async def _resumed(self) -> Reply | None:
+        try:
+            return await self.coach.resumed(self.request_for(""))
+        except StoreError as exc:
+            log.warning("could not look for a conversation to resume: %s", exc)
+            return None
+
     async def run(
         self, stdin: TextIO | None = None, stdout: TextIO | None = None, *, read: ReadLine | None = None
     ) -> None:
@@ -131,6 +138,9 @@ class TerminalChat:
             await self.coach.handle(Request("cli", self.user, "terminal", f"lang {self.lang}", True))
         width = min(shutil.get_terminal_size((WIDTH, 40)).columns, MAX_WIDTH) - 1 if interactive else WIDTH
         stdout.write("\n".join(style.heading(line) for line in wrap(WELCOME, width)) + "\n\n")
+        resumed = await self._resumed()
+        if resumed is not None:  # the store keeps a conversation until it expires, across `coach chat` runs
+            stdout.write("\n".join(wrap(resumed.text, width)) + "\n\n")
         while True:
             for checkin in await self.due_checkins():  # what a Slack or Discord user would get as a DM
                 self._show_reply(checkin, stdout, style, interactive)

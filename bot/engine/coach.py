@@ -254,6 +254,19 @@ class Coach:
         )
         return found.topic_id if found is not None and found.topic_id in self.kb.topics else None
 
+    async def resumed(self, request: Request) -> Reply | None:
+        """A line saying which situation a still-live conversation is about, for a client that reopens it
+        (``coach chat`` started again); None when there is none. Only reads."""
+        found = await self.store.get_conversation(
+            request.conversation_key, self.clock(), self.settings.conversation_ttl
+        )
+        topic = self.kb.topics.get(found.topic_id or "") if found is not None else None
+        if found is None or topic is None:
+            return None
+        lang = found.lang if found.lang in LANGS else "en"
+        title = topic.in_lang(lang).title
+        return compose.message("help", lang, t("resumed", lang, title=title))
+
     # -- workspace settings -------------------------------------------------------------
 
     async def workspace_settings(self, workspace_key: str | None) -> WorkspaceSettings:

@@ -122,6 +122,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "myöhässä olevat maksut, loputtomat muutokset, omat virheet ja paljon muuta. Kerro, mitä asiakkaasi kanssa "
         "on tapahtunut, tai valitse jokin yleisimmistä tilanteista:",
     },
+    "resumed": {
+        "en": 'We were talking about: {title}. Carry on, or say "forget" to start afresh.',
+        "es": 'Estábamos hablando de: {title}. Sigue, o di "olvida" para empezar de cero.',
+        "ca": 'Parlàvem de: {title}. Continua, o digues "oblida" per començar de nou.',
+        "fi": 'Puhuimme aiheesta: {title}. Jatka, tai sano "unohda", niin aloitetaan alusta.',
+    },
     "fallback_ongoing": {
         "en": "That doesn't read like a client situation to me, so I'll leave it aside. We were talking about: "
         "{title}. Tell me more about it, or describe another problem with a client.",

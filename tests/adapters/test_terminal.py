@@ -306,3 +306,33 @@ def test_a_pasted_email_is_read_as_the_clients_words(terminal: Terminal) -> None
     terminal.type("\r")
     rest = "\n".join(screen_lines(terminal.read_until("you>")))
     assert "Hi Ann Smith," in rest, "the reply draft is addressed to the sender of the e-mail"
+
+
+async def test_a_new_session_says_which_conversation_it_picks_up(tmp_path: Path, fixture_kb: KnowledgeBase) -> None:
+    """The store keeps a conversation across `coach chat` runs until it expires: the next run says so."""
+    from adapters.terminal import TerminalChat
+    from bot.engine.coach import Coach
+    from bot.engine.i18n import t
+    from bot.settings import Settings
+    from bot.store.sqlite import SqliteStore
+
+    async def session(lines: list[str]) -> str:
+        coach = Coach(fixture_kb, SqliteStore(tmp_path / "coach.db"), Settings(), clock=FakeClock())
+        out = io.StringIO()
+
+        async def read() -> str | None:
+            return lines.pop(0) if lines else None
+
+        try:
+            await TerminalChat(coach).run(io.StringIO(), out, read=read)
+        finally:
+            await coach.close()
+        return out.getvalue()
+
+    title = fixture_kb.topics["late-payment"].in_lang("es").title
+    resumed = t("resumed", "es", title=title)[:40]
+    first = await session(["mi cliente no me paga la factura"])
+    assert resumed not in first, "nothing to pick up the first time"
+    assert resumed in await session([]), "the next run names the situation, in the conversation's language"
+    await session(["olvida"])
+    assert resumed not in await session([]), "after 'forget' there is nothing to pick up"
