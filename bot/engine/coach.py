@@ -261,7 +261,7 @@ class Coach:
             request.conversation_key, self.clock(), self.settings.conversation_ttl
         )
         topic = self.kb.topics.get(found.topic_id or "") if found is not None else None
-        if found is None or topic is None:
+        if found is None or topic is None or found.stage == "idle":  # none, or closed with thanks
             return None
         lang = found.lang if found.lang in LANGS else "en"
         title = topic.in_lang(lang).title
@@ -508,8 +508,8 @@ class Coach:
             if pending:  # "ok", "hmm" while a choice is open: the question still stands
                 return compose.clarify(self.kb, pending, lang, notice)
             # An aside in a conversation about a client keeps that situation: "more", "what do I say" and
-            # "back to it" still follow it.
-            ongoing = self.kb.topics.get(conv.topic_id or "")
+            # "back to it" still follow it (not once the user closed it with thanks).
+            ongoing = self.kb.topics.get(conv.topic_id or "") if conv.stage != "idle" else None
             if ongoing is None:
                 conv.stage, conv.topic_id = "idle", None
             return replace(compose.fallback(self.kb, lang, ongoing=ongoing), notice=notice)

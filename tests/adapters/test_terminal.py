@@ -336,3 +336,5 @@ async def test_a_new_session_says_which_conversation_it_picks_up(tmp_path: Path,
     assert resumed in await session([]), "the next run names the situation, in the conversation's language"
     await session(["olvida"])
     assert resumed not in await session([]), "after 'forget' there is nothing to pick up"
+    await session(["mi cliente no me paga la factura", "gracias"])
+    assert resumed not in await session([]), "a conversation closed with thanks is not picked up"

@@ -334,6 +334,11 @@ async def test_an_aside_in_a_conversation_is_declined_but_keeps_the_situation(co
 async def test_a_decline_with_no_situation_under_discussion_offers_no_way_back(coach: Coach) -> None:
     reply = await Conversation(coach).ask("my husband thinks I'm too soft with people")
     assert reply.kind == "fallback" and not any(o.id.startswith("part:") for o in reply.options)
+    closed = Conversation(coach, user_id="U2")
+    await closed.ask("my client still hasn't paid the invoice I sent two months ago")
+    await closed.ask("thanks!")
+    reply = await closed.ask("my husband thinks I'm too soft with people")
+    assert reply.kind == "fallback" and not any(o.id.startswith("part:") for o in reply.options), "thanks closed it"
 
 
 @pytest.mark.parametrize(
