@@ -30,8 +30,6 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"\b(?i:my name is|i'm called|me llamo|em dic|nimeni on)\s+" + _NAME),
         re.compile(r"\b(?i:sign(?:ed)? (?:it|as)|firma(?:do)? como|signa-ho com)\s+" + _NAME),
     ],
-    # Possessive quantifiers (``*+``) and the look-behinds keep every pattern linear: a number is tried once, from
-    # its first digit, and never re-split when what follows does not match (a 40,000-digit run took 36 s before).
     # "client is Acme, I'm Sam": taken only beside another detail, where "I'm <Capitalised>" is an introduction
     # rather than "I'm OK" or "I'm Stressed".
     "introduced_name": [
@@ -39,6 +37,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
             r"\b(?i:i'm|i am|soy|sóc|olen)\s+([A-ZÀ-ÖØ-Þ][\w'\-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'\-]*)?)(?=\s*(?:[,.;!)]|$))"
         ),
     ],
+    # Possessive quantifiers (``*+``) and the look-behinds keep every pattern linear: a number is tried once, from
+    # its first digit, and never re-split when what follows does not match (a 40,000-digit run took 36 s before).
     "amount": [
         re.compile(r"([€$£]\s?\d[\d.,]*+(?:\s?[kK])?)"),
         re.compile(
