@@ -374,6 +374,8 @@ class Coach:
         if conv.stage == "checkin_sent" and conv.topic_id and intent in ("yes", "no", "still"):
             return await self._outcome(request, conv.topic_id, intent == "yes", lang, conv)
         details = extract_details(text) if request.is_private else {}
+        if not request.is_private and reminder_days(text, now, lang) is not None:  # "remind me Friday" in a channel
+            return compose.message("help", lang, t("checkin_private", lang))
         days = self._reminder_days(request, text, lang, conv, intent, details, now)
         result: MatchResult | None = None
         current = self.kb.topics.get(conv.topic_id or "")

@@ -27,11 +27,16 @@ MAX_DAYS = 366.0  # anything further away is not a check-in we offer
 _MAX_SPAN_WORDS = 5
 _MAX_SPAN_START = 3
 
-# The reminder keyword, and which language it is in (tried after the conversation's own language).
+# The reminder keyword, and which language it is in (tried after the conversation's own language). Only words
+# addressed to the coach: "I sent him a reminder on Monday", "I'll follow up on Friday", "le recordé el lunes" or
+# "lähetin muistutuksen" tell what the writer did, and must not book a check-in.
 # Linear: a fixed alternation, anchored at a word start, no nested repetition.
 _KEYWORD = re.compile(
-    r"\b(?:(remind|check (?:back|in|on me)|follow up)|(recu[eé]rda|av[ií]sa|preg[uú]nta(?:me|le))|"
-    r"(recorda|pregunta'm|avisa'm)|(muistuta|kysy))"
+    r"\b(?:(remind (?:me|us)|(?<!i'll )(?<!i will )(?<!we'll )(?<!i )check (?:back|in)(?! with (?!me\b))|"
+    r"check on me|follow up with me|ping me)|"
+    r"(recu[eé]rd(?:a|e)(?:me|melo|nos)|av[ií]s(?:a|e)(?:me|nos)|preg[uú]nt(?:a|e)(?:me|nos))|"
+    r"(recorda'm|recorda-m'ho|recorda'ns|pregunta'm|pregunta-m'ho|avisa'm|avisa-m'ho)|"
+    r"(muistuta\b|kysy\b))"
 )
 _KEYWORD_LANGS = ("en", "es", "ca", "fi")
 

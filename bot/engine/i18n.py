@@ -300,6 +300,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "ca": "ajuda · temes · consell [tema] · lang en|es|ca|fi · oblida (esborra el que tinc sobre tu)",
         "fi": "apua · aiheet · vinkki [aihe] · lang en|es|ca|fi · unohda (poistaa tietosi)",
     },
+    "checkin_private": {
+        "en": "I check back in private conversations only: message me directly and ask me there (\"remind me on "
+        "Friday\").",
+        "es": "Solo hago seguimiento en conversaciones privadas: escríbeme por mensaje directo y pídemelo allí "
+        "(«recuérdame el viernes»).",
+        "ca": "Només faig seguiment en converses privades: escriu-me per missatge directe i demana-m'ho allà "
+        "(«recorda'm divendres»).",
+        "fi": "Seuraan tilannetta vain yksityiskeskusteluissa: lähetä minulle yksityisviesti ja pyydä siellä "
+        "(\"muistuta perjantaina\").",
+    },
     "help_private": {
         "en": 'In a direct message I coach you step by step: ask "what do I say?", "what if they still refuse?", '
         '"more", give details to fill in the message, or ask me to check back in a few days.',

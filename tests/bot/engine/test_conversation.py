@@ -378,3 +378,11 @@ async def test_while_a_choice_is_open_a_vague_reply_or_what_do_i_say_asks_again(
         assert again.kind == "clarify" and again.topic_ids == question.topic_ids, (reply_text, again)
     chosen = await chat.ask("1")
     assert chosen.kind == "advice" and chosen.topic_ids == question.topic_ids[:1]
+
+
+async def test_asking_for_a_checkin_in_a_channel_points_to_a_private_conversation(coach: Coach) -> None:
+    channel = Conversation(coach, conversation_id="C1", platform="slack", is_private=False)
+    await channel.ask("my client won't pay my invoice")
+    reply = await channel.ask("remind me tomorrow")
+    assert reply.text == t("checkin_private", "en") and not reply.topic_ids
+    assert await coach.store.claim_due_checkins(10.0**12) == [], "nothing booked"

@@ -56,6 +56,26 @@ def test_reminder_phrases_in_every_language(lang: str, text: str, days: float) -
     assert reminder_days(text, FRIDAY, lang) == days
 
 
+# What the writer did or will do, not a request to the coach: no check-in.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I sent him a reminder on Monday and nothing"),
+        ("en", "I'll remind them tomorrow"),
+        ("en", "should I remind them on friday?"),
+        ("en", "I'll follow up on Monday"),
+        ("en", "I'll check back with the client on Monday"),
+        ("es", "le recordé el lunes que me debía la factura"),
+        ("es", "pregúntale el lunes"),
+        ("ca", "vaig enviar un recordatori dilluns"),
+        ("fi", "lähetin muistutuksen maanantaina"),
+        ("fi", "kysyin maanantaina"),
+    ],
+)
+def test_a_reminder_the_writer_sent_is_not_a_checkin_request(lang: str, text: str) -> None:
+    assert reminder_days(text, FRIDAY, lang) is None
+
+
 # The same answers the conversation tests give to the check-in offer (tests/bot/engine/test_reminders.py).
 @pytest.mark.parametrize(("lang", "text", "days"), ANSWERED, ids=[a[1] for a in ANSWERED])
 def test_a_short_answer_to_the_offer_needs_no_keyword(lang: str, text: str, days: float) -> None:
