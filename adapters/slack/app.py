@@ -214,7 +214,7 @@ class SlackHandlers:
 
     async def publish_home(self, client: AsyncWebClient, user: str, tenant: str | None = None) -> None:
         key = workspace_key(tenant)
-        chosen = await self._saved_lang(user, tenant)
+        chosen = await self.coach.chosen_lang(user_key(PLATFORM, user, tenant))
         lang = chosen or await self.coach.default_lang(key)
         try:
             checkins = await self.coach.open_checkins(user_key(PLATFORM, user, tenant))
@@ -274,17 +274,10 @@ class SlackHandlers:
         if incoming is None:
             return
         tenant = context_tenant(context)
-        lang = await self._saved_lang(incoming.request.user_id, tenant) or await self.coach.default_lang(
-            workspace_key(tenant)
-        )
+        chosen = await self.coach.chosen_lang(user_key(PLATFORM, incoming.request.user_id, tenant))
+        lang = chosen or await self.coach.default_lang(workspace_key(tenant))
         apology = Reply(kind="error", lang=lang, text=t("error", lang))
         try:
             await deliver(client, incoming.target, render(apology))
         except Exception as exc:
             log.warning("could not send the apology either (%s)", type(exc).__name__)
-
-    async def _saved_lang(self, user_id: str, tenant: str | None) -> str | None:
-        try:
-            return (await self.coach.store.get_preferences(user_key(PLATFORM, user_id, tenant))).lang
-        except StoreError:
-            return None

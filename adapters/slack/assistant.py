@@ -122,15 +122,9 @@ class AssistantHandlers:
 
     async def user_lang(self, client: AsyncWebClient, user: str, tenant: str | None) -> str:
         """The language to speak before the user's words say it: saved choice, Slack locale, default."""
-        saved = await self._saved_lang(user_key(PLATFORM, user, tenant))
+        saved = await self.coach.chosen_lang(user_key(PLATFORM, user, tenant))
         locale = None if saved else await _slack_locale(client, user)
         return starter_lang(saved, locale, self.coach.settings.default_lang)
-
-    async def _saved_lang(self, key: str) -> str | None:
-        try:
-            return (await self.coach.store.get_preferences(key)).lang
-        except StoreError:
-            return None
 
 
 async def _slack_locale(client: AsyncWebClient, user: str) -> str | None:

@@ -240,32 +240,37 @@ class Coach:
 
         Only reads: for the platforms to tell a follow-up from chatter the coach must leave alone.
         """
-        now = self.clock()
-        found = await self.store.get_conversation(request.conversation_key, now, self.settings.conversation_ttl)
-        return found is not None
+        return await self._live_conversation(request) is not None
 
     async def topic_of(self, request: Request) -> str | None:
         """The topic of the live conversation where ``request`` happens, if it has one (only reads).
 
         For the platforms that name a conversation after its situation (Slack's assistant threads).
         """
-        found = await self.store.get_conversation(
-            request.conversation_key, self.clock(), self.settings.conversation_ttl
-        )
+        found = await self._live_conversation(request)
         return found.topic_id if found is not None and found.topic_id in self.kb.topics else None
 
     async def resumed(self, request: Request) -> Reply | None:
         """A line saying which situation a still-live conversation is about, for a client that reopens it
         (``coach chat`` started again); None when there is none. Only reads."""
-        found = await self.store.get_conversation(
-            request.conversation_key, self.clock(), self.settings.conversation_ttl
-        )
+        found = await self._live_conversation(request)
         topic = self.kb.topics.get(found.topic_id or "") if found is not None else None
         if found is None or topic is None or found.stage == "idle":  # none, or closed with thanks
             return None
         lang = found.lang if found.lang in LANGS else "en"
         title = topic.in_lang(lang).title
         return compose.message("help", lang, t("resumed", lang, title=title))
+
+    async def chosen_lang(self, user_key: str) -> str | None:
+        """The language the user chose (``/coach lang``); None when they chose none or the store cannot say."""
+        try:
+            return (await self.store.get_preferences(user_key)).lang
+        except StoreError:
+            return None
+
+    async def _live_conversation(self, request: Request) -> Conversation | None:
+        """The conversation where ``request`` happens, unless it went idle for longer than the TTL."""
+        return await self.store.get_conversation(request.conversation_key, self.clock(), self.settings.conversation_ttl)
 
     # -- workspace settings -------------------------------------------------------------
 
