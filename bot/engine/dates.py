@@ -15,6 +15,7 @@ dateparser does the reading (relative days, weekdays, "next week", dates) in en,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -119,6 +120,7 @@ def _calendar_words() -> list[str]:
     return [f"{n.casefold().rstrip('.')}*" for n in names if len(n.rstrip(".")) >= 4]
 
 
+@functools.cache  # built on first use: most conversations never read a bare answer
 def _cue_pattern() -> re.Pattern[str]:
     cues = {*(w for words in _TIME_WORDS.values() for w in words), *_calendar_words()}
     alternatives = sorted((re.escape(c[:-1]) + r"\w*" if c.endswith("*") else re.escape(c) for c in cues), key=len)
@@ -127,14 +129,8 @@ def _cue_pattern() -> re.Pattern[str]:
 
 def names_a_time(text: str) -> bool:
     """Whether a short message names a day, a date or a span of time in any of our languages."""
-    global _CUES  # noqa: PLW0603 - built once, on first use
-    if _CUES is None:
-        _CUES = _cue_pattern()
     lowered = text.casefold()
-    return _DAY_OF_MONTH.search(lowered) is not None or _CUES.search(lowered) is not None
-
-
-_CUES: re.Pattern[str] | None = None
+    return _DAY_OF_MONTH.search(lowered) is not None or _cue_pattern().search(lowered) is not None
 _FI_UNITS = frozenset({"päivän", "viikon", "kuukauden", "tunnin"})
 _FI_AFTER = frozenset({"päästä", "kuluttua"})
 _STRIP = ".,;:!?¡¿()\"«»“”"

@@ -188,9 +188,10 @@ class Matcher:
                 # Close to the knowledge base's own phrasings, and the gate does not flatly reject it: a
                 # short, direct description ("they're threatening to get a lawyer over the website").
                 in_scope = max(in_scope, recognised)
-            if in_scope >= c.rescue_from and who.hired:  # "my friend's bakery hired me ...": a client
-                in_scope = max(in_scope, c.in_scope_from)
-            if described and in_scope >= c.rescue_from and float(found.probabilities.max()) >= c.certain_from:
+            # Whoever hired the writer is a client ("my friend's bakery hired me ..."), and so is the other side
+            # of a situation the classifier is all but certain of: unless the gate flatly rejects the message.
+            certain = described and float(found.probabilities.max()) >= c.certain_from
+            if in_scope >= c.rescue_from and (who.hired or certain):
                 in_scope = max(in_scope, c.in_scope_from)
             # P(a client problem) x P(this situation | a client problem).
             scores = (in_scope * found.probabilities).astype(np.float32)
